@@ -1,0 +1,28 @@
+# Quick start: `make serve` serves the site on the shipped data, `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test check build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/bidrag check
+
+build: $(STAMP)
+	$(BIN)/bidrag build
+
+serve: build
+	$(BIN)/bidrag serve --host 127.0.0.1 --port 8001
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf build $(VENV)
