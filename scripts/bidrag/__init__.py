@@ -1,0 +1,1 @@
+"""bidrag: Effektivitetsdelegationen's grant decisions as reviewed data, SQLite and Datasette."""

@@ -1,0 +1,111 @@
+"""The `bidrag` command: check the reviewed data, build the database, serve the site."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .build import BuildError, build_database
+from .dataset import Dataset, load_dataset
+from .problems import InvalidData
+from .project import Project
+from .site import serve_arguments
+from .sources import verify_sources
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              envvar="BIDRAG_ROOT", show_default=True, help="Projektets rotkatalog.")
+@click.pass_context
+def cli(ctx, root):
+    """Effektivitetsdelegationens bidragsbeslut som öppna data.
+
+    \b
+    bidrag check     granska data/ och visa alla fel
+    bidrag build     bygg build/bidrag.db (bara om data/ är felfri)
+    bidrag serve     visa webbplatsen på http://127.0.0.1:8001
+    """
+    ctx.obj = Project(root.resolve())
+
+
+def _load(project: Project, consequence: str = "") -> Dataset:
+    try:
+        return load_dataset(project.data_dir)
+    except InvalidData as error:
+        for problem in error.problems:
+            _say(str(problem))
+        raise click.ClickException(f"{len(error.problems)} fel i {project.data_dir.name}/{consequence}") from None
+
+
+def _summary(dataset: Dataset) -> str:
+    measures = sum(len(d["measures"]) for d in dataset.decisions)
+    return (f"{len(dataset.decisions)} beslut, {measures} åtgärder, {len(dataset.regions)} regioner, "
+            f"{len(dataset.themes)} teman, {len(dataset.reason_categories)} avslagsskäl, "
+            f"{len(dataset.programme['facts'])} programfakta")
+
+
+@cli.command()
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Katalog med källdokumenten: kontrollera SHA-256 och att varje citat finns ordagrant.")
+@click.pass_obj
+def check(project, sources):
+    """Granska data/: schema, belopp, datum, ordförråd och personuppgifter.
+
+    \b
+    Exempel:
+        bidrag check
+        bidrag check --sources ../shared/seeds
+    """
+    dataset = _load(project)
+    extra = ""
+    if sources:
+        problems, checked, missing = verify_sources(dataset, sources)
+        for problem in problems:
+            _say(str(problem))
+        if problems:
+            raise click.ClickException(f"{len(problems)} fel mot källdokumenten i {sources}")
+        extra = f"; {len(checked)} källdokument stämmer" + (f", {len(missing)} saknas i {sources}" if missing else "")
+    if dataset.disputed_topics:
+        extra += f"; källorna skiljer sig åt om {', '.join(dataset.disputed_topics)} i programme.yml (alla publiceras)"
+    _say(f"OK: {_summary(dataset)}{extra}")
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Databasfil att skriva (standard: build/bidrag.db).")
+@click.option("--allow-synthetic", is_flag=True, help="Tillåt syntetiska testbeslut (aldrig för publicering).")
+@click.pass_obj
+def build(project, db_path, allow_synthetic):
+    """Granska data/ och bygg databasen atomärt: vid fel lämnas den förra orörd."""
+    db_path = db_path or project.db_path
+    started = time.perf_counter()
+    dataset = _load(project, f"; inget byggdes och {db_path} är oförändrad")
+    try:
+        counts = build_database(dataset, db_path, allow_synthetic=allow_synthetic)
+    except (BuildError, OSError) as error:
+        raise click.ClickException(f"{error}; {db_path} är oförändrad") from None
+    _say(f"Byggde {db_path}: {counts['decisions']} beslut, {counts['measures']} åtgärder, "
+         f"{counts['payments']} utbetalningar, {counts['deadlines']} tidsfrister "
+         f"({time.perf_counter() - started:.2f} s)")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Databasfil att visa (standard: build/bidrag.db).")
+@click.pass_obj
+def serve(project, host, port, db_path):
+    """Visa webbplatsen med Datasette (bygg först med `bidrag build`)."""
+    db_path = db_path or project.db_path
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
+    arguments = serve_arguments(project, host, port, db_path)
+    _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
+    os.execv(sys.executable, [sys.executable, "-m", "datasette", *arguments])

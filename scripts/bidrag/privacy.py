@@ -1,0 +1,34 @@
+"""Refuse personal contact details: only functional mailboxes may be published."""
+
+import re
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A Swedish phone number starts with 0 or +46 and has 7-11 more digits in groups (054-220 94 29).
+PHONE = re.compile(r"(?<![\w-])(?:\+46|0)[\d\s()-]{6,18}\d")
+
+
+def personal_details(text: str, functional_mailboxes: set[str]) -> list[str]:
+    """Describe each personal e-mail address or phone number found in text."""
+    found = [
+        f"personlig e-postadress {address!r} får inte publiceras; är det en funktionsbrevlåda, "
+        "lägg till den i data/functional_mailboxes.yml"
+        for address in EMAIL.findall(text)
+        if address.lower() not in functional_mailboxes
+    ]
+    for match in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 8 <= len(digits) <= 13 and re.search(r"[\s-]", match.group()):
+            found.append(f"telefonnummer {match.group().strip()!r} får inte publiceras")
+    return found
+
+
+def strings_in(data, path=()):
+    """Yield (path, text) for every string in nested YAML data."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings_in(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings_in(value, path + (index,))

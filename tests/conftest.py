@@ -1,0 +1,53 @@
+"""Fixtures: the real data built by our own build code, and a Datasette configured like `bidrag serve`."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bidrag.build import build_database
+from bidrag.cli import cli
+from bidrag.dataset import load_dataset
+from bidrag.project import Project
+from bidrag.site import make_datasette
+
+ROOT = Path(__file__).resolve().parents[1]
+OREBRO = "2025_11_11_orebro"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("build") / "bidrag.db"
+    build_database(load_dataset(ROOT / "data"), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def datasette(project, built_db):
+    return make_datasette(project, built_db)
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Project:
+    """A copy of the real data/ tree that a test may break."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return Project(tmp_path)
+
+
+def run_cli(project: Project, *arguments):
+    return CliRunner().invoke(cli, ["--root", str(project.root), *arguments])
+
+
+def read_yaml(path: Path):
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def write_yaml(path: Path, data) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")

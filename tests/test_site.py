@@ -1,0 +1,157 @@
+"""The Datasette site on the real built database: API, facets, canned queries, rendering, settings."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import sqlite_utils
+import yaml
+
+from bidrag.site import SETTINGS, serve_arguments
+
+from .conftest import OREBRO, ROOT
+
+NBSP = "\u00a0"
+
+
+async def get_json(datasette, path, **params):
+    response = await datasette.client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+async def test_decisions_api_returns_the_orebro_decision(datasette):
+    rows = await get_json(datasette, "/bidrag/decisions.json", _shape="array")
+    assert [r["id"] for r in rows] == [OREBRO]
+    decision = rows[0]
+    assert decision["amount_applied"] == 147_971_000
+    assert decision["amount_granted"] == 34_870_000
+    assert decision["amount_rejected"] == 113_101_000
+    assert json.loads(decision["payment_schedule"]) == [
+        {"year": 2025, "amount": 11_625_000}, {"year": 2026, "amount": 11_625_000},
+        {"year": 2027, "amount": 11_620_000}]
+    assert decision["interim_report_due_on"] == "2026-11-30"
+    assert decision["final_report_due_on"] == "2028-02-28"
+    assert decision["completion_due_on"] == "2027-12-31"
+
+
+async def test_payments_and_deadlines_tables(datasette):
+    payments = await get_json(datasette, "/bidrag/payments.json", _shape="array", decision_id=OREBRO, _sort="year")
+    assert [(p["year"], p["amount"]) for p in payments] == [(2025, 11_625_000), (2026, 11_625_000), (2027, 11_620_000)]
+    interim = await get_json(datasette, "/bidrag/deadlines.json", _shape="array", kind="delredovisning")
+    assert [(d["decision_id"], d["due_on"]) for d in interim] == [(OREBRO, "2026-11-30")]
+
+
+def facet_counts(data, name):
+    return {item["label"]: item["count"] for item in data["facet_results"][name]["results"]}
+
+
+async def test_measures_offer_the_configured_facets(datasette):
+    data = await get_json(datasette, "/bidrag/measures.json")
+    assert set(data["facet_results"]) == {"status", "region_id", "themes", "reason_category", "decided_on"}
+    assert facet_counts(data, "status") == {"avslagen": 5, "beviljad": 2, "delvis beviljad": 1}
+    assert facet_counts(data, "region_id") == {"Region Örebro län": 8}
+    themes = facet_counts(data, "themes")
+    assert themes["AI"] == 4 and themes["Automatisering och RPA"] == 2
+    assert facet_counts(data, "reason_category")["Inte prioriterad"] == 2
+    assert facet_counts(data, "decided_on") == {"2025-11-11": 8}
+
+
+async def test_facets_combine_with_search_and_filters(datasette):
+    data = await get_json(datasette, "/bidrag/measures.json", _search="AI", status="avslagen", _shape="objects")
+    assert {r["status"] for r in data["rows"]} == {"avslagen"} and len(data["rows"]) == 3
+    assert facet_counts(data, "status") == {"avslagen": 3}
+    array = await get_json(datasette, "/bidrag/measures.json", themes__arraycontains="Taligenkänning", _shape="array")
+    assert [m["title"] for m in array] == ["Implementering av AI-baserad taligenkänning"]
+
+
+async def test_decisions_offer_outcome_and_region_facets(datasette):
+    data = await get_json(datasette, "/bidrag/decisions.json")
+    assert facet_counts(data, "outcome") == {"delvis beviljad": 1}
+    assert facet_counts(data, "region_id") == {"Region Örebro län": 1}
+
+
+async def test_canned_query_totals_per_region(datasette):
+    rows = await get_json(datasette, "/bidrag/totals_per_region.json", _shape="array")
+    assert len(rows) == 21
+    first = rows[0]
+    assert first["region_name"] == "Region Örebro län"
+    assert (first["amount_applied"], first["amount_granted"], first["amount_rejected"]) == (
+        147_971_000, 34_870_000, 113_101_000)
+    assert first["granted_percent"] == round(100 * 34_870_000 / 147_971_000, 1)
+    assert all(r["amount_granted"] == 0 and r["granted_percent"] is None for r in rows[1:])
+
+
+async def test_canned_query_rejected_measures_with_reasons(datasette, built_db):
+    rows = await get_json(datasette, "/bidrag/rejected_measures.json", _shape="array")
+    expected = {r["id"] for r in sqlite_utils.Database(built_db)["measures"].rows_where("status != 'beviljad'")}
+    assert {r["measure_id"] for r in rows} == expected and len(rows) == 6
+    assert all(r["reason"] and r["reason_category_name"] for r in rows)
+    cosmic = next(r for r in rows if "Cosmic Nova" in r["title"])
+    assert cosmic["reason_category_name"] == "Knuten till ett specifikt system"
+    assert "specifikt system" in cosmic["reason"]
+
+
+async def test_canned_query_upcoming_deadlines(datasette, built_db):
+    today = datetime.now(timezone.utc).date().isoformat()  # SQLite's date('now') is UTC
+    rows = await get_json(datasette, "/bidrag/upcoming_deadlines.json", _shape="array")
+    expected = [(r["due_on"], r["kind"]) for r in sqlite_utils.Database(built_db).query(
+        "select due_on, kind from deadlines where due_on >= ? order by due_on", [today])]
+    assert [(r["due_on"], r["kind"]) for r in rows] == expected
+    assert all(r["region_name"] == "Region Örebro län" for r in rows)
+
+
+async def test_html_shows_kronor_and_json_keeps_integers(datasette):
+    html = (await datasette.client.get(f"/bidrag/decisions/{OREBRO}")).text
+    assert f"34{NBSP}870{NBSP}000{NBSP}kr" in html
+    assert f"147{NBSP}971{NBSP}000{NBSP}kr" in html
+    query = (await datasette.client.get("/bidrag/totals_per_region")).text
+    assert f"113{NBSP}101{NBSP}000{NBSP}kr" in query
+    data = await get_json(datasette, f"/bidrag/decisions/{OREBRO}.json", _shape="array")
+    assert data[0]["amount_granted"] == 34_870_000
+
+
+async def test_reasons_render_as_markdown(datasette):
+    html = (await datasette.client.get(f"/bidrag/decisions/{OREBRO}")).text
+    assert "<h3>Bidragets syfte</h3>" in html
+    measure = (await datasette.client.get(f"/bidrag/measures/{OREBRO}_03")).text
+    assert "<p>Ett succesivt införande av AI-baserad taligenkänning" in measure
+
+
+def test_metadata_describes_every_table_and_column(built_db):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
+    assert metadata["license"].startswith("CC0 1.0") and metadata["source"] and metadata["title"]
+    described = metadata["databases"]["bidrag"]["tables"]
+    db = sqlite_utils.Database(built_db)
+    public = [t for t in db.table_names() if not t.startswith("measures_fts")] + db.view_names()
+    assert sorted(described) == sorted(public)
+    for name in public:
+        columns = db[name].columns_dict
+        assert described[name]["title"] and described[name]["description"], name
+        assert sorted(described[name]["columns"]) == sorted(columns), name
+        assert all(text.strip() for text in described[name]["columns"].values()), name
+
+
+async def test_public_read_only_settings(datasette):
+    assert datasette.setting("suggest_facets") is False
+    assert datasette.setting("sql_time_limit_ms") < 1000
+    assert datasette.setting("trace_debug") is False and datasette.setting("template_debug") is False
+    assert datasette.get_database("bidrag").is_mutable is False
+    assert (await datasette.client.get("/bidrag/measures.json?_trace=1")).json().get("_trace") is None
+
+
+def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built_db):
+    """`bidrag serve` hands these arguments to `datasette serve`; --get runs one request with them."""
+    arguments = serve_arguments(project, "127.0.0.1", 8001, built_db)
+    for name, value in SETTINGS.items():
+        assert name in arguments
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", *arguments, "--get", "/bidrag/search_measures.json?q=robot&_shape=array"],
+        capture_output=True, text=True, timeout=60, check=True)
+    titles = {row["title"] for row in json.loads(result.stdout)}
+    assert {"Läkemedelsrobot", "Robotstyrd processautomation"} <= titles
+    settings = subprocess.run([sys.executable, "-m", "datasette", *arguments, "--get", "/-/settings.json"],
+                              capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(settings.stdout)["suggest_facets"] is False
