@@ -9,6 +9,7 @@ gives the same file.
 import fcntl
 import json
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def build_database(dataset: Dataset, db_path: Path, allow_synthetic: bool = Fals
             stale.unlink()  # left by a build that was killed; we hold the lock, so none is running
         temp = db_path.parent / f".{db_path.name}.{os.getpid()}.tmp"
         try:
-            counts = _write(dataset, temp)
+            try:
+                counts = _write(dataset, temp)
+            except sqlite3.Error as error:
+                raise BuildError(f"SQLite: {error}") from error
             _fsync(temp)
             os.replace(temp, db_path)
             _fsync(db_path.parent)

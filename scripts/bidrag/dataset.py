@@ -161,7 +161,11 @@ def _check_programme(document, decisions, reporter) -> list[str]:
         report(("period",), f"first_year {period['first_year']} ligger efter last_year {period['last_year']}")
     rules.unique(programme["sources"], "id", ("sources",), report, "källan")
     rules.unique(programme["facts"], "id", ("facts",), report, "faktauppgiften")
-    known = {s["id"] for s in programme["sources"]} | {d["id"] for d in decisions}
+    decision_ids = {d["id"] for d in decisions}
+    for index, source in enumerate(programme["sources"]):
+        if source["id"] in decision_ids:
+            report(("sources", index, "id"), f"{source['id']!r} är redan id för ett beslut; välj ett annat")
+    known = {s["id"] for s in programme["sources"]} | decision_ids
     for index, fact in enumerate(programme["facts"]):
         if fact["source"] not in known:
             report(("facts", index, "source"), f"okänd källa {fact['source']!r}: varken en källa under "
