@@ -9,6 +9,8 @@ import click
 
 from .build import BuildError, build_database
 from .dataset import Dataset, load_dataset
+from .extract import NotADecision, UnreadableDocument, Vocabularies, VocabularyError, extract_draft
+from .extract.draft_file import render, report_lines, write_atomically
 from .problems import InvalidData
 from .project import Project
 from .site import serve_arguments
@@ -27,6 +29,7 @@ def cli(ctx, root):
     """Effektivitetsdelegationens bidragsbeslut som öppna data.
 
     \b
+    bidrag extract   gör utkast till beslutsfiler av beslut (PDF eller text)
     bidrag check     granska data/ och visa alla fel
     bidrag build     bygg build/bidrag.db (bara om data/ är felfri)
     bidrag serve     visa webbplatsen på http://127.0.0.1:8001
@@ -93,6 +96,52 @@ def build(project, db_path, allow_synthetic):
     _say(f"Byggde {db_path}: {counts['decisions']} beslut, {counts['measures']} åtgärder, "
          f"{counts['payments']} utbetalningar, {counts['deadlines']} tidsfrister "
          f"({time.perf_counter() - started:.2f} s)")
+
+
+NOT_A_DECISION = 3
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Katalog för utkasten (standard: data/decisions).")
+@click.option("--force", is_flag=True, help="Skriv över befintliga beslutsfiler.")
+@click.pass_obj
+def extract(project, paths, out, force):
+    """Gör ett utkast till beslutsfil av varje beslutsdokument (PDF eller text).
+
+    Utkastet har samma format som data/decisions/*.yml; överst står vad som ska granskas.
+    Inget skrivs om något dokument fallerar. Slutkod 3: dokumentet är inget bidragsbeslut.
+
+    \b
+    Exempel:
+        bidrag extract beslut-region-gavleborg.pdf
+        bidrag extract --out /tmp/utkast beslut/*.pdf
+    """
+    out = out or project.data_dir / "decisions"
+    try:
+        vocabularies = Vocabularies(project.data_dir)
+    except VocabularyError as error:
+        raise click.ClickException(f"ordförråden i {project.data_dir} går inte att läsa: {error}") from None
+    drafts = []
+    for path in paths:
+        try:
+            draft = extract_draft(path, vocabularies)
+        except NotADecision as error:
+            _say(f"Fel: {error}. Inget skrevs.")
+            sys.exit(NOT_A_DECISION)
+        except (UnreadableDocument, OSError) as error:
+            raise click.ClickException(f"{error}. Inget skrevs.") from None
+        target = out / f"{draft.decision['id']}.yml"
+        if target.exists() and not force:
+            raise click.ClickException(f"{target} finns redan; använd --force för att skriva över. Inget skrevs.")
+        drafts.append((path, draft, target))
+    out.mkdir(parents=True, exist_ok=True)
+    for path, draft, target in drafts:
+        write_atomically(target, render(draft, path.name))
+        _say(f"== {path.name} -> {target}")
+        for line in report_lines(draft, path.name)[2:]:
+            _say(line)
 
 
 @cli.command()
