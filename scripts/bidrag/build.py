@@ -124,8 +124,8 @@ def _rows(dataset: Dataset):
         *({"id": d["id"], "kind": "beslut", **d["source_document"]} for d in decisions),
     ]
     yield "regions", [{**r, "note": r.get("note")} for r in dataset.regions]
-    yield "themes", dataset.themes
-    yield "reason_categories", dataset.reason_categories
+    yield "themes", [_columns(t, "themes") for t in dataset.themes]
+    yield "reason_categories", [_columns(r, "reason_categories") for r in dataset.reason_categories]
     yield "decisions", [_decision_row(d, region_names) for d in decisions]
     yield "decision_partners", [{"decision_id": d["id"], "region_id": p} for d in decisions for p in d["joint_with"]]
     yield "measures", [_measure_row(d, m, theme_names) for d in decisions for m in d["measures"]]
@@ -142,6 +142,11 @@ def _rows(dataset: Dataset):
         {"decision_id": d["id"], "position": i, **p} for d in decisions for i, p in enumerate(d["decision_makers"], 1)
     ]
     yield "programme", _programme_rows(dataset.programme)
+
+
+def _columns(item: dict, table: str) -> dict:
+    """The fields of item that the table publishes (vocabulary keywords are tooling, not data)."""
+    return {column: item.get(column) for column in TABLES[table].columns}
 
 
 def measure_id(decision: dict, measure: dict) -> str:
