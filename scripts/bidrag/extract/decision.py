@@ -287,7 +287,7 @@ def _attach_reasons(document, measures) -> set:
     groups: dict = {}  # measure index -> paragraphs, each a list of consecutive sentences
     attributed, previous = set(), set()
     for sentence in _reason_sentences(document):
-        owners = {index for word, index in keywords.items() if word in sentence.text.casefold()}
+        owners = _owners(sentence.text, keywords)
         for index in owners:
             paragraphs = groups.setdefault(index, [])
             if index in previous and paragraphs:
@@ -301,6 +301,15 @@ def _attach_reasons(document, measures) -> set:
         if index in groups:
             measure["reason"] = "\n\n".join(" ".join(p) for p in groups[index])
     return attributed
+
+
+def _owners(text: str, keywords: dict) -> set:
+    """Measures a sentence names: a keyword in it, or a long word of it that ends a keyword
+    ("Rådgivning via chatt" names "sjukvårdsrådgivning via chatt")."""
+    text = text.casefold()
+    words = [w for w in re.findall(r"\w{8,}", text)]
+    return {index for keyword, index in keywords.items()
+            if keyword in text or any(keyword.endswith(word) for word in words)}
 
 
 def _reason_sentences(document):

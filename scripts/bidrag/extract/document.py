@@ -111,6 +111,12 @@ def parse_document(path: Path) -> Document:
         if heading is None:
             document.title = f"{document.title} {line}".strip() if not _PAGE_NUMBER.match(line) else document.title
             continue
+        if _PAGE_NUMBER.match(line):
+            # A sentence may run onto the next page; the page's footer lines then sit inside it.
+            while len(current) > 1 and _is_furniture(current[-1][1]) and not current[-1][1].endswith((",", ":")):
+                document.ignored.append(current.pop()[0])
+            document.ignored.append(number)
+            continue
         if BULLET.match(line):
             flush()
             items += 1
@@ -121,7 +127,7 @@ def parse_document(path: Path) -> Document:
             continue
         current.append((number, line))
         previous_complete = _SENTENCE_END.search(line) is not None
-        if item is not None and previous_complete and _ITEM_AMOUNT.search(line):
+        if item is not None and previous_complete and _ITEM_AMOUNT.search(" ".join(t for _, t in current)):
             flush()
             item = None
     flush()
@@ -130,7 +136,7 @@ def parse_document(path: Path) -> Document:
 
 def _is_furniture(line: str) -> bool:
     """A short line that is no sentence, after a finished sentence: letterhead, footer, contacts."""
-    return _PAGE_NUMBER.match(line) is not None or (len(line) < _SHORT_LINE and not line.endswith("."))
+    return len(line) < _SHORT_LINE and not line.endswith(".")
 
 
 def _add_sentences(document, heading, numbered_lines, item):
