@@ -22,6 +22,7 @@ serve: build
 	$(BIN)/bidrag serve --host 127.0.0.1 --port 8001
 
 test: $(STAMP)
+	$(BIN)/ruff check scripts plugins tests
 	$(BIN)/pytest -q
 
 clean:

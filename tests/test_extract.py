@@ -10,7 +10,8 @@ from bidrag.extract import Vocabularies, extract_draft
 from bidrag.extract.swedish import amounts, dates, genitive, org_number, split_list
 from bidrag.yamlfile import read_yaml
 
-from .conftest import OREBRO, ROOT, read_yaml as load, run_cli, write_yaml
+from .conftest import OREBRO, ROOT, run_cli, write_yaml
+from .conftest import read_yaml as load
 from .pdf import text_to_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -177,7 +178,8 @@ def test_full_grant(vocabularies, tmp_path):
     assert (first["title"], first["amount_granted"], first["conditions"]) == (
         "Införande av digital fallprevention i hemsjukvården", 8_000_000, None)
     assert (second["title"], second["amount_granted"]) == ("Införande av taligenkänning", 4_400_000)
-    assert second["conditions"] == "Bidrag för införande av taligenkänning beviljas med villkoret att en utvärdering görs."
+    assert second["conditions"] == ("Bidrag för införande av taligenkänning beviljas med villkoret att en "
+                                    "utvärdering görs.")
     assert second["reason"] == "Införande av taligenkänning bedöms främja effektiviteten."
     assert first["themes"] == ["fall_prevention"] and second["themes"] == ["speech_recognition"]
     assert decision["decision_makers"] == [{"name": "Anna Berg", "role": "Handläggare, föredragande"}]
@@ -208,7 +210,8 @@ def test_full_rejection_with_measures_listed_in_one_sentence(vocabularies, tmp_p
     assert [m["reason_category"] for m in measures] == [
         "established_practice", "limited_patient_benefit", "not_prioritised", "specific_system"]
     assert measures[3]["reason"] == "Rådgivning via chatt är knuten till ett specifikt system."
-    assert measures[0]["source_quote"].endswith("Effektivitetsdelegationen bedömer att åtgärderna inte är strukturåtgärder.")
+    assert measures[0]["source_quote"].endswith(
+        "Effektivitetsdelegationen bedömer att åtgärderna inte är strukturåtgärder.")
 
 
 def test_joint_application_other_years_and_page_breaks(vocabularies, tmp_path):

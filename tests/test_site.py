@@ -145,8 +145,7 @@ async def test_public_read_only_settings(datasette):
 def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built_db):
     """`bidrag serve` hands these arguments to `datasette serve`; --get runs one request with them."""
     arguments = serve_arguments(project, "127.0.0.1", 8001, built_db)
-    for name, value in SETTINGS.items():
-        assert name in arguments
+    assert all(name in arguments for name in SETTINGS)
     result = subprocess.run(
         [sys.executable, "-m", "datasette", *arguments, "--get", "/bidrag/search_measures.json?q=robot&_shape=array"],
         capture_output=True, text=True, timeout=60, check=True)

@@ -47,7 +47,7 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
     rejected = sum(m["amount_rejected"] or 0 for m in measures)
     third = granted // 3
     years = [decided.year, decided.year + 1, decided.year + 2]
-    payments = [{"year": y, "amount": a} for y, a in zip(years, (third, third, granted - 2 * third)) if a]
+    payments = [{"year": y, "amount": a} for y, a in zip(years, (third, third, granted - 2 * third), strict=True) if a]
     iso = decided.isoformat()
     return {
         "id": f"{SYNTHETIC_PREFIX}{iso.replace('-', '_')}_{region['id']}_{round_number}",
@@ -65,9 +65,8 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
                           "payments": "Syntetiskt."},
         "payments": payments,
         "deadlines": [
-            {"kind": "delredovisning", "due_on": (decided + timedelta(days=365)).isoformat(), "source_quote": "Syntetiskt."},
-            {"kind": "genomförande", "due_on": (decided + timedelta(days=750)).isoformat(), "source_quote": "Syntetiskt."},
-            {"kind": "slutredovisning", "due_on": (decided + timedelta(days=800)).isoformat(), "source_quote": "Syntetiskt."},
+            {"kind": kind, "due_on": (decided + timedelta(days=days)).isoformat(), "source_quote": "Syntetiskt."}
+            for kind, days in (("delredovisning", 365), ("genomförande", 750), ("slutredovisning", 800))
         ],
         "measures": measures,
         "general_conditions": "Syntetiska villkor för test.",
@@ -75,7 +74,8 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
         "decision_makers": [{"name": "Syntetisk Person", "role": "Ordförande"}],
         "appeal": {"appealable": False, "text": "Syntetiskt."},
         "contacts": {"delegation": "effektivitetsdelegationen@kammarkollegiet.se", "region": None},
-        "source_document": {"title": "Syntetiskt dokument", "file_name": "synthetic.txt", "sha256": "0" * 64, "url": None},
+        "source_document": {"title": "Syntetiskt dokument", "file_name": "synthetic.txt", "sha256": "0" * 64,
+                            "url": None},
     }
 
 

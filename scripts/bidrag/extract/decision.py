@@ -10,8 +10,9 @@ from .vocabulary import propose_reason_category, propose_themes
 
 OUTCOME = re.compile(r"beslutar att (?P<partly>delvis )?(?P<verb>bevilja|avslå)", re.IGNORECASE)
 REJECTED_LIST = re.compile(r"^Bidrag beviljas inte för (?P<items>.+?)\.$")
-PARTLY_GRANTED = re.compile(r"^(?:Hälften|En del|\d+ procent) av (?:det )?ansökt(?:a)? bidrag(?:et)? för (?P<title>.+?)\.$")
-PARTLY_REJECTED = re.compile(r"^(?:Hälften|En del|\d+ procent) av (?:det )?ansökt(?:a)? bidrag(?:et)?,? (?:[^,]+, )?för (?P<title>.+?) avslås\b")
+_SHARE = r"^(?:Hälften|En del|\d+ procent) av (?:det )?ansökt(?:a)? bidrag(?:et)?"
+PARTLY_GRANTED = re.compile(_SHARE + r" för (?P<title>.+?)\.$")
+PARTLY_REJECTED = re.compile(_SHARE + r",? (?:[^,]+, )?för (?P<title>.+?) avslås\b")
 CONDITIONAL = re.compile(r"^Bidrag för (?P<title>.+?) beviljas med villkor(?:et|en)? att")
 GRANTED_FOR = re.compile(r"^Bidrag beviljas för (?P<title>.+?) med [\d ]+ (?:kr|kronor)\b")
 ITEM_AMOUNT = re.compile(r"^Bidrag beviljas med ")
@@ -177,7 +178,7 @@ def _payments(sentence, granted, draft):
         return []
     matches = list(swedish.AMOUNT.finditer(sentence.text))
     payments = []
-    for match, following in zip(matches, matches[1:] + [None]):
+    for match, following in zip(matches, matches[1:] + [None], strict=True):
         between = sentence.text[match.end():following.start() if following else None]
         year = re.search(r"(?<!\d)(20\d\d)(?!\d)", between)
         if year:
@@ -317,7 +318,8 @@ def _reason_sentences(document):
 
 
 def _reason_headings(document):
-    start = document.order.index("Skälen för beslutet") if "Skälen för beslutet" in document.order else len(document.order)
+    order = document.order
+    start = order.index("Skälen för beslutet") if "Skälen för beslutet" in order else len(order)
     return [h for h in document.order[start:] if h not in ("Bilaga", "Bilagor")]
 
 
