@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build clean
+.PHONY: serve test check build screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ build: $(STAMP)
 
 serve: build
 	$(BIN)/bidrag serve --host 127.0.0.1 --port 8001
+
+# Start page and a decision, desktop and phone width, into build/screenshots/ (needs Debian's chromium).
+screenshots: build
+	$(BIN)/bidrag screenshots
 
 test: $(STAMP)
 	$(BIN)/ruff check scripts plugins tests

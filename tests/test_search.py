@@ -102,4 +102,4 @@ async def test_search_box_is_offered_on_the_measures_page(datasette):
     response = await datasette.client.get("/bidrag/measures", params={"_search": "robot"})
     assert response.status_code == 200
     assert 'name="_search" value="robot"' in response.text
-    assert "3 rows" in response.text
+    assert "3 rader" in response.text

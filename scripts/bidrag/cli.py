@@ -145,6 +145,18 @@ def extract(project, paths, out, force):
 
 
 @cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/screenshots"),
+              show_default=True, help="Katalog för bilderna.")
+@click.pass_obj
+def screenshots(project, out):
+    """Ta skärmbilder av startsidan och ett beslut, i datorbredd och mobilbredd (kräver chromium)."""
+    from .screenshots import take_screenshots
+
+    for path in take_screenshots(project, out):
+        _say(f"Sparade {path}")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),

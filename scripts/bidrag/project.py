@@ -27,3 +27,7 @@ class Project:
     @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"

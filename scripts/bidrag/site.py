@@ -7,6 +7,9 @@ from datasette.utils import parse_metadata
 
 from .project import Project
 
+# The site's own stylesheet is served under /assets/.
+STATIC_MOUNT = "assets"
+
 # A public, read-only site: no suggested facets to compute, a tight SQL time limit, no debug
 # output, and responses that caches may keep for a while because the database is immutable.
 SETTINGS = {
@@ -27,6 +30,7 @@ def make_datasette(project: Project, db_path: Path | None = None) -> Datasette:
         metadata=parse_metadata(project.metadata_path.read_text("utf-8")),
         plugins_dir=str(project.plugins_dir),
         template_dir=str(templates) if templates.is_dir() else None,
+        static_mounts=[(STATIC_MOUNT, str(project.static_dir))],
         settings=SETTINGS,
     )
 
@@ -37,6 +41,7 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
         "serve", "--immutable", str(db_path or project.db_path),
         "--metadata", str(project.metadata_path),
         "--plugins-dir", str(project.plugins_dir),
+        "--static", f"{STATIC_MOUNT}:{project.static_dir}",
         "--host", host, "--port", str(port),
     ]
     if project.templates_dir.is_dir():
@@ -48,3 +53,12 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
 
 def _setting_text(value) -> str:
     return ("on" if value else "off") if isinstance(value, bool) else str(value)
+
+
+DATABASE = "bidrag"
+
+
+async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> list[dict]:
+    """Rows of a read-only query on the published database, as dicts (for the site's pages)."""
+    result = await datasette.get_database(DATABASE).execute(sql, params or {})
+    return [dict(row) for row in result.rows]

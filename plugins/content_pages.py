@@ -1,0 +1,76 @@
+"""Data for the pages Goda exempel, Avslag och skäl and Om data och API (templates/pages/)."""
+
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+
+from bidrag.formatting import sort_key
+from bidrag.site import DATABASE, fetch
+
+GRANTED_BY_THEME = """
+select t.id as theme_id, t.name as theme_name, t.description as theme_description,
+  m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on, r.name as region_name
+from themes t
+join measure_themes mt on mt.theme_id = t.id
+join measures m on m.id = mt.measure_id
+join regions r on r.id = m.region_id
+where m.status in ('beviljad', 'delvis beviljad')
+order by m.decided_on desc, m.id"""
+REJECTED_BY_REASON = """
+select rc.id as category_id, rc.name as category_name, rc.description as category_description,
+  m.id, m.title, m.status, m.amount_rejected, m.reason, m.decision_id, m.decided_on, r.name as region_name
+from measures m
+join reason_categories rc on rc.id = m.reason_category
+join regions r on r.id = m.region_id
+where m.status in ('avslagen', 'delvis beviljad')
+order by m.decided_on desc, m.id"""
+
+# Examples on the API page; each is requested by the tests, so none can go stale unnoticed.
+API_EXAMPLES = [
+    ("Alla beslut som JSON, med belopp, utbetalningsplan och tidsfrister",
+     "/bidrag/decisions.json?_shape=array"),
+    ("Avslagna åtgärder med skälen, som JSON", "/bidrag/measures.json?_shape=array&status=avslagen"),
+    ("Sök bland åtgärderna (hittar även delar av ord)", "/bidrag/measures.json?_shape=array&_search=robot"),
+    ("Åtgärder inom ett tema", "/bidrag/measures.json?_shape=array&themes__arraycontains=AI"),
+    ("Summor per region (färdig fråga)", "/bidrag/totals_per_region.json?_shape=array"),
+    ("Alla åtgärder som CSV, med namn i stället för id", "/bidrag/measures.csv?_labels=on&_size=max"),
+    ("Avslagna åtgärder och skälen som CSV", "/bidrag/rejected_measures.csv"),
+    ("Egen SQL-fråga: utbetalningar per år", "/bidrag.json?" + urlencode(
+        {"sql": "select year, sum(amount) as amount from payments group by year order by year", "_shape": "array"})),
+    ("Hela databasen som SQLite-fil", "/bidrag.db"),
+]
+
+
+def _grouped(rows, key, name, description):
+    groups = {}
+    for row in rows:
+        group = groups.setdefault(row[key], {"id": row[key], "name": row[name], "description": row[description],
+                                             "measures": []})
+        group["measures"].append(row)
+    return sorted(groups.values(), key=lambda g: sort_key(g["name"]))
+
+
+@hookimpl
+def extra_template_vars(template, datasette, request):
+    if template == "pages/good_examples.html":
+        async def good_examples():
+            rows = await fetch(datasette, GRANTED_BY_THEME)
+            return {"themes": _grouped(rows, "theme_id", "theme_name", "theme_description")}
+        return good_examples
+    if template == "pages/rejections.html":
+        async def rejections():
+            rows = await fetch(datasette, REJECTED_BY_REASON)
+            return {"categories": _grouped(rows, "category_id", "category_name", "category_description")}
+        return rejections
+    if template == "pages/data_and_api.html":
+        async def data_and_api():
+            tables = datasette.metadata("tables", database=DATABASE) or {}
+            return {
+                "base_url": datasette.absolute_url(request, "/").rstrip("/"),
+                "examples": API_EXAMPLES,
+                "tables": tables,
+                "sources": await fetch(datasette, "select * from sources order by kind desc, id"),
+                "queries": datasette.metadata("queries", database=DATABASE) or {},
+            }
+        return data_and_api
+    return None

@@ -1,0 +1,68 @@
+"""A real server on 127.0.0.1 and Debian's headless Chromium, for accessibility tests and screenshots.
+
+Playwright drives the system browser (/usr/bin/chromium, Debian's package); it never downloads one.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from .project import Project
+from .site import serve_arguments
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update"]
+
+
+class BrowserMissing(Exception):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def live_server(project: Project, db_path: Path | None = None, timeout: float = 30.0):
+    """Serve the site exactly as `bidrag serve` does, on a free loopback port; yield its base URL."""
+    port = _free_port()
+    arguments = serve_arguments(project, "127.0.0.1", port, db_path)
+    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def chromium():
+    """A headless Debian Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        raise BrowserMissing(f"{CHROMIUM} saknas; installera Debians paket chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,246 @@
+"""The Swedish site's pages, checked against the built database."""
+
+import importlib.util
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
+from bidrag.formatting import kronor, long_date, sort_key
+from bidrag.site import make_datasette
+from bidrag.synthetic import write_synthetic_tree
+
+from .conftest import OREBRO, ROOT
+from .html import parse, visible_text, with_attribute
+
+
+def spaced(text: str) -> str:
+    """As visible_text renders it: no-break spaces read as spaces."""
+    return " ".join(text.split())
+
+
+# Interface strings of Datasette 0.65.5's own templates; none may reach a visitor.
+ENGLISH = [r"\bThis data as\b", r"\bAdvanced export\b", r"\bView and edit SQL\b", r"\bNext page\b",
+           r"\bPowered by\b", r"\bData license\b", r"\bData source\b", r"\bCustom SQL query\b", r"\bRun SQL\b",
+           r"\bQuery parameters\b", r"\bLinks from other tables\b", r"\b\d+ records?\b", r"\b\d+ rows?\b",
+           r"\brows where\b", r"\bSearch:", r"\bApply\b", r"\bSort by\b", r"\bdescending\b", r"- column -",
+           r"remove filter", r"\bExport CSV\b", r"\bdownload file\b", r"\bexpand labels\b", r"\bFormat SQL\b",
+           r"\bEdit SQL\b", r"\bTables\b", r"\bQueries\b", r"\bViews\b", r"\bDownload SQLite DB\b",
+           r"\bTable actions\b", r"\bJSON shape\b", r"\bCSV options\b", r"\bError \d+", r"\bhidden tables?\b",
+           r"\bsearch matches\b", r"\bMenu\b"]
+
+
+async def page(datasette, path):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, path
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+@pytest.fixture(scope="module")
+def db(built_db):
+    return sqlite_utils.Database(built_db)
+
+
+async def test_start_page_key_figures(datasette, db):
+    html = await page(datasette, "/")
+    figures = {a["data-figure"]: a for a in with_attribute(html, "data-figure")}
+    assert set(figures) == {"applied", "granted", "rejected", "share", "decisions", "regions"}
+    totals = next(db.query("select sum(amount_applied) a, sum(amount_granted) g, sum(amount_rejected) r, "
+                           "count(*) n, count(distinct region_id) k from decisions"))
+    text = visible_text(html)
+    for value in (totals["a"], totals["g"], totals["r"]):
+        assert spaced(kronor(value)) in text
+    assert f"Andel beviljat {100 * totals['g'] / totals['a']:.1f}".replace(".", ",") in text
+    assert f"Regioner med beslut {totals['k']} av 21" in text
+
+
+async def test_start_page_charts_show_the_database_figures(datasette, db):
+    html = await page(datasette, "/")
+    bars = with_attribute(html, "data-value")
+    totals = {r["region_id"]: r for r in db["region_totals"].rows}
+    regions = [a["data-region"] for a in with_attribute(html, "data-region")]
+    assert sorted(regions) == sorted(totals)
+    names = [totals[r]["region_name"] for r in regions]
+    assert names == sorted(names, key=sort_key)  # Swedish order: Å, Ä, Ö after Z
+    assert names.index("Region Örebro län") > names.index("Region Västmanland")
+    granted = [int(a["data-value"]) for a in bars if "bar-granted" in a["class"]]
+    rejected = [int(a["data-value"]) for a in bars if "bar-rejected" in a["class"]]
+    with_decisions = [r for r in regions if totals[r]["decisions"]]
+    assert granted[:len(with_decisions)] == [totals[r]["amount_granted"] for r in with_decisions]
+    assert rejected == [totals[r]["amount_rejected"] for r in with_decisions]
+    paid = {r["year"]: r["amount"] for r in db.query("select year, sum(amount) amount from payments group by year")}
+    years = [int(a["data-year"]) for a in with_attribute(html, "data-year")]
+    assert years == list(range(2025, 2031))
+    assert granted[len(with_decisions):] == [paid.get(year, 0) for year in years]
+    frames = [int(a["data-value"]) for a in bars if "bar-frame" in a["class"]]
+    # 250 MSEK a year 2025-2030 (summary) and 750 MSEK a year 2025-2027 (decision): both shown.
+    assert sorted(set(frames)) == [250_000_000, 750_000_000]
+    assert frames.count(250_000_000) == 6 and frames.count(750_000_000) == 3
+
+
+async def test_start_page_lists_latest_decisions_and_upcoming_deadlines(datasette, db):
+    text = visible_text(await page(datasette, "/"))
+    assert "Region Örebro län, 11 november 2025" in text
+    upcoming = list(db.query("select due_on from deadlines where due_on >= date('now') order by due_on"))
+    for row in upcoming:
+        assert long_date(row["due_on"]) in text
+
+
+async def test_region_pages(datasette):
+    text = visible_text(await page(datasette, "/bidrag/regions/orebro"))
+    assert "Beviljat 34 870 000 kr" in text
+    assert "Beviljade åtgärder 3 av 8" in text
+    assert "Läkemedelsrobot" in text and "Region Örebro län, 11 november 2025" in text
+    empty = visible_text(await page(datasette, "/bidrag/regions/skane"))
+    assert "Region Skåne har inget publicerat beslut om bidrag ännu." in empty
+
+
+async def test_decision_page_reads_like_the_decision(datasette, db):
+    html = await page(datasette, f"/bidrag/decisions/{OREBRO}")
+    text = visible_text(html)
+    assert text.count("Avslagen") >= 5 and "Delvis beviljad" in text and text.count("Beviljad") >= 2
+    for measure in db["measures"].rows_where("decision_id = ?", [OREBRO]):
+        assert measure["title"] in text
+    assert "<h4>Villkor</h4>" in html and "inte enbart används för en plattformslösning" in text
+    assert "<h3>Bidragets syfte</h3>" in html
+    for due in ("31 december 2027", "30 november 2026", "28 februari 2028"):
+        assert due in text
+    assert "Clas Rehnberg, Ordförande, Effektivitetsdelegationen" in text
+    assert "d43a281e613cd91a6ab0266b2c8b487db5af4d3b102359dc55e0e0b7cbb8d34b" in text
+    assert "Ja, alla kontroller stämmer." in text and "Stämmer inte" not in text
+    assert "Beslutet får inte överklagas enligt 21 § förordningen." in text
+
+
+def test_reconciliation_flags_figures_that_do_not_add_up():
+    spec = importlib.util.spec_from_file_location("record_pages", ROOT / "plugins" / "record_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    decision = {"amount_applied": 100, "amount_granted": 60, "amount_rejected": 40}
+    good = module.reconcile(decision, [{"amount_granted": 60, "amount_rejected": None}], [{"amount": 60}])
+    assert all(check["ok"] for check in good)
+    bad = module.reconcile({**decision, "amount_applied": 101}, [{"amount_granted": 50, "amount_rejected": 41}],
+                           [{"amount": 30}])
+    assert [check["ok"] for check in bad] == [False, False, False, False]
+
+
+async def test_measure_page_without_other_regions(datasette):
+    text = visible_text(await page(datasette, f"/bidrag/measures/{OREBRO}_03"))
+    assert "Implementering av AI-baserad taligenkänning" in text and "Bör införas stegvis först" in text
+    assert "Liknande åtgärder i andra regioner" in text
+    assert "Inga åtgärder i andra regioner delar tema eller liknar den här ännu." in text
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(project, tmp_path_factory):
+    """The real decision among synthetic ones from every region (for tests only, never published)."""
+    root = tmp_path_factory.mktemp("synthetic")
+    write_synthetic_tree(ROOT / "data", root / "data", scale=1)
+    build_database(load_dataset(root / "data"), root / "bidrag.db", allow_synthetic=True)
+    return make_datasette(project, root / "bidrag.db"), sqlite_utils.Database(root / "bidrag.db")
+
+
+async def test_similar_measures_come_from_other_regions_and_share_a_theme_or_words(synthetic_site):
+    datasette, db = synthetic_site
+    html = await page(datasette, f"/bidrag/measures/{OREBRO}_03")
+    start = html.index('id="liknande"')
+    section = html[start:html.index("</section>", start)]
+    linked = [link.rsplit("/", 1)[1] for link in parse(section).links if "/bidrag/measures/" in link]
+    assert linked, "the synthetic decisions hold speech recognition and AI measures"
+    mine = {r["theme_id"] for r in db["measure_themes"].rows_where("measure_id = ?", [f"{OREBRO}_03"])}
+    for measure_id in linked:
+        other = db["measures"].get(measure_id)
+        assert other["region_id"] != "orebro"
+        themes = {r["theme_id"] for r in db["measure_themes"].rows_where("measure_id = ?", [measure_id])}
+        words = {"taligenkänning", "implementering", "baserad"}
+        assert themes & mine or any(w in other["title"].casefold() for w in words), other["title"]
+
+
+async def test_good_examples_group_granted_measures_by_theme(datasette, db):
+    html = await page(datasette, "/good_examples")
+    expected = list(db.query("""select t.id, count(*) n from themes t join measure_themes mt on mt.theme_id = t.id
+        join measures m on m.id = mt.measure_id where m.status != 'avslagen' group by t.id"""))
+    sections = {a["aria-labelledby"] for a in with_attribute(html, "aria-labelledby")}
+    assert {row["id"] for row in expected} == sections
+    text = visible_text(html)
+    for row in expected:
+        assert f"({row['n']})" in text
+    assert "Robotstyrd processautomation" not in text
+
+
+async def test_rejections_group_rejected_measures_by_reason(datasette, db):
+    html = await page(datasette, "/rejections")
+    text = visible_text(html)
+    for row in db.query("""select rc.id, rc.name, count(*) n from measures m join reason_categories rc
+            on rc.id = m.reason_category group by rc.id"""):
+        assert f"{row['name']} ({row['n']})" in text
+    assert "Åtgärden mobilt vårdstöd (Cosmic Nova) är i sig positiv" in text
+
+
+async def test_api_page_examples_all_work(datasette):
+    html = await page(datasette, "/data_and_api")
+    curls = re.findall(r"curl '([^']+)'", visible_text(html))
+    assert len(curls) >= 8
+    kinds = set()
+    for url in curls:
+        parts = urlsplit(url)
+        response = await datasette.client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert response.status_code == 200, url
+        kind = response.headers["content-type"].split(";")[0]
+        kinds.add(kind)
+        assert len(response.content) > 50, url
+    assert {"application/json", "text/plain", "application/octet-stream"} <= kinds  # JSON, CSV, SQLite
+
+
+async def test_api_page_documents_every_field_from_metadata(datasette, db):
+    text = visible_text(await page(datasette, "/data_and_api"))
+    for table in db.table_names() + db.view_names():
+        if table.startswith("measures_fts"):
+            continue
+        for column in db[table].columns_dict:
+            assert column in text, (table, column)
+    assert "CC0 1.0" in text and "SHA-256" in text
+
+
+async def test_accessibility_statement_has_what_digg_requires(datasette):
+    html = await page(datasette, "/accessibility")
+    text = visible_text(html)
+    for required in ("Effektivitetsdelegationen vid Kammarkollegiet", "delvis förenlig",
+                     "Innehåll som inte är tillgängligt", "Bedömningen gjordes den", "uppdaterades senast den",
+                     "självskattning", "effektivitetsdelegationen@kammarkollegiet.se",
+                     "oskäligt betungande anpassning", "Innehåll som inte omfattas av lagen"):
+        assert required in text, required
+    assert "https://www.digg.se/tdosanmalan" in parse(html).links
+
+
+async def test_footer_links_the_accessibility_statement_on_every_page(datasette):
+    for path in ("/", "/bidrag/measures", f"/bidrag/decisions/{OREBRO}", "/bidrag/totals_per_region"):
+        assert "/accessibility" in parse(await page(datasette, path)).links
+
+
+async def test_no_page_reached_from_the_start_page_shows_datasettes_english(datasette):
+    seen, queue, checked = set(), deque(["/"]), 0
+    while queue and checked < 250:
+        path = queue.popleft()
+        response = await datasette.client.get(path)
+        if response.status_code != 200 or not response.headers["content-type"].startswith("text/html"):
+            continue
+        checked += 1
+        text = visible_text(response.text)
+        title = re.search(r"<title>(.*?)</title>", response.text, re.S).group(1)
+        for pattern in ENGLISH:
+            assert not re.search(pattern, f"{title} {text}"), f"{pattern!r} on {path}"
+        assert '<html lang="sv">' in response.text, path
+        for link in parse(response.text).links:
+            parts = urlsplit(link)
+            if parts.netloc not in ("", "localhost") or re.search(r"\.(json|csv|db)$", parts.path):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path.startswith("/") and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    assert checked >= 40, f"only {checked} pages reached"
