@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build screenshots clean
+.PHONY: serve test check build screenshots publish docker-context lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,21 @@ build: $(STAMP)
 
 serve: build
 	$(BIN)/bidrag serve --host 127.0.0.1 --port 8001
+
+# Check, build a new release, compare, smoke-test and switch build/site/bidrag.db to it.
+publish: $(STAMP)
+	$(BIN)/bidrag publish
+
+# The live release as a plain file for `docker build` (Docker does not follow the symlink).
+docker-context:
+	mkdir -p build/deploy
+	cp -L build/site/bidrag.db build/deploy/bidrag.db
+
+# Runtime dependencies pinned with hashes for the Docker image.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+		--generate-hashes --no-header -o requirements.lock
 
 # Start page and a decision, desktop and phone width, into build/screenshots/ (needs Debian's chromium).
 screenshots: build

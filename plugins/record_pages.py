@@ -91,6 +91,7 @@ async def _decision(datasette, decision_id):
         "partners": await fetch(datasette, """select r.id, r.name from decision_partners p
             join regions r on r.id = p.region_id where p.decision_id = :id order by r.name""", params),
         "reconciliation": reconcile(decision, measures, payments),
+        "changes": await fetch(datasette, "select * from changes where decision_id = :id order by id desc", params),
     }
 
 

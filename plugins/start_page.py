@@ -20,6 +20,10 @@ UPCOMING = """
 select x.due_on, x.kind, x.decision_id, r.name as region_name
 from deadlines x join regions r on r.id = x.region_id
 where x.due_on >= :today order by x.due_on, r.name limit 8"""
+CHANGES = """
+select c.published_at, c.release_id, c.decision_id, c.summary, r.name as region_name,
+  (select count(*) from decisions d where d.id = c.decision_id) as still_published
+from changes c join regions r on r.id = c.region_id order by c.id desc limit 5"""
 PAYMENTS = "select year, sum(amount) as amount from payments group by year"
 FRAMES = """
 select p.amount, p.year_from, p.year_to, p.value, s.title as source_title, s.kind as source_kind
@@ -45,6 +49,7 @@ def extra_template_vars(template, datasette):
             "years": await _payment_years(datasette),
             "latest": await fetch(datasette, LATEST),
             "upcoming": await fetch(datasette, UPCOMING, {"today": date.today().isoformat()}),
+            "changes": await fetch(datasette, CHANGES),
         }}
 
     return start_page

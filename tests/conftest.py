@@ -41,6 +41,15 @@ def workspace(tmp_path) -> Project:
     return Project(tmp_path)
 
 
+@pytest.fixture
+def site_workspace(workspace) -> Project:
+    """A workspace that can also serve the site: data plus the site's configuration."""
+    for name in ("plugins", "templates", "static"):
+        shutil.copytree(ROOT / name, workspace.root / name)
+    shutil.copyfile(ROOT / "metadata.yml", workspace.root / "metadata.yml")
+    return workspace
+
+
 def run_cli(project: Project, *arguments):
     return CliRunner().invoke(cli, ["--root", str(project.root), *arguments])
 

@@ -25,8 +25,12 @@ class BuildError(Exception):
     pass
 
 
-def build_database(dataset: Dataset, db_path: Path, allow_synthetic: bool = False) -> dict:
-    """Write dataset to db_path atomically; return row counts per table."""
+def build_database(dataset: Dataset, db_path: Path, allow_synthetic: bool = False, extend=None) -> dict:
+    """Write dataset to db_path atomically; return row counts per table.
+
+    extend(db), if given, adds rows (the publication history) inside the same write, before the
+    checks: whatever it adds is verified and swapped in with the rest, or not at all.
+    """
     synthetic = [d["id"] for d in dataset.decisions if d["id"].startswith(SYNTHETIC_PREFIX)]
     if synthetic and not allow_synthetic:
         raise BuildError(f"{len(synthetic)} syntetiska beslut (t.ex. {synthetic[0]}) får inte publiceras")
@@ -38,7 +42,7 @@ def build_database(dataset: Dataset, db_path: Path, allow_synthetic: bool = Fals
         temp = db_path.parent / f".{db_path.name}.{os.getpid()}.tmp"
         try:
             try:
-                counts = _write(dataset, temp)
+                counts = _write(dataset, temp, extend)
             except sqlite3.Error as error:
                 raise BuildError(f"SQLite: {error}") from error
             _fsync(temp)
@@ -67,7 +71,7 @@ def _fsync(path: Path):
         os.close(fd)
 
 
-def _write(dataset: Dataset, path: Path) -> dict:
+def _write(dataset: Dataset, path: Path, extend=None) -> dict:
     db = sqlite_utils.Database(path, recreate=True)
     try:
         with db.conn:
@@ -76,6 +80,8 @@ def _write(dataset: Dataset, path: Path) -> dict:
                                 not_null=spec.not_null, strict=True)
             for name, rows in _rows(dataset):
                 db[name].insert_all(rows)
+            if extend is not None:
+                extend(db)
             for name, spec in TABLES.items():
                 for columns in spec.indexes:
                     db[name].create_index(columns)

@@ -13,6 +13,9 @@ from .extract import NotADecision, UnreadableDocument, Vocabularies, VocabularyE
 from .extract.draft_file import render, report_lines, write_atomically
 from .problems import InvalidData
 from .project import Project
+from .publish import PublishError, Site
+from .publish import publish as publish_release
+from .publish import rollback as rollback_release
 from .site import serve_arguments
 from .sources import verify_sources
 
@@ -32,6 +35,8 @@ def cli(ctx, root):
     bidrag extract   gör utkast till beslutsfiler av beslut (PDF eller text)
     bidrag check     granska data/ och visa alla fel
     bidrag build     bygg build/bidrag.db (bara om data/ är felfri)
+    bidrag publish   publicera en ny version efter granskning och provkörning
+    bidrag rollback  gå tillbaka till föregående publicering
     bidrag serve     visa webbplatsen på http://127.0.0.1:8001
     """
     ctx.obj = Project(root.resolve())
@@ -98,6 +103,56 @@ def build(project, db_path, allow_synthetic):
          f"({time.perf_counter() - started:.2f} s)")
 
 
+def _site(project: Project, site_dir: Path | None) -> Site:
+    return Site((site_dir or project.root / "build" / "site").resolve())
+
+
+site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+                           help="Katalog med publiceringarna och länken bidrag.db (standard: build/site).")
+
+
+@cli.command()
+@site_option
+@click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle ändras.")
+@click.option("--force", is_flag=True, help="Publicera även om data/ inte har ändrats (t.ex. efter kodändringar).")
+@click.option("--allow-synthetic", is_flag=True, help="Tillåt syntetiska testbeslut (bara för test och mätningar).")
+@click.pass_obj
+def publish(project, site_dir, dry_run, force, allow_synthetic):
+    """Granska, bygg en ny version, jämför med den publicerade, provkör och byt atomärt.
+
+    Vid fel pekar build/site/bidrag.db kvar på samma, orörda fil.
+    """
+    site = _site(project, site_dir)
+    dataset = _load(project, f"; inget publicerades och {site.live} är oförändrad")
+    try:
+        result = publish_release(project, dataset, site, dry_run=dry_run, force=force,
+                                 allow_synthetic=allow_synthetic)
+    except (PublishError, BuildError, OSError) as error:
+        raise click.ClickException(f"{error}; inget publicerades och {site.live} är oförändrad") from None
+    for change in result.changes:
+        _say(f"  {change['kind']}: {change['decision_id']}: {change['summary']}")
+    if dry_run:
+        _say(f"Provkörning: {len(result.changes)} ändringar skulle publiceras; inget ändrades.")
+    elif result.release is None:
+        _say("data/ är oförändrad sedan senaste publiceringen; inget publicerades (--force publicerar ändå).")
+    else:
+        _say(f"Publicerade version {result.release} ({result.path.name}) med {len(result.changes)} ändringar; "
+             f"{site.live} pekar nu på den. Starta om webbservern för att visa den.")
+
+
+@cli.command()
+@site_option
+@click.pass_obj
+def rollback(project, site_dir):
+    """Gå tillbaka till föregående publicering (build/site/bidrag.db pekas om atomärt)."""
+    site = _site(project, site_dir)
+    try:
+        restored = rollback_release(site)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    _say(f"{site.live} pekar nu på {restored.name}. Starta om webbservern för att visa den.")
+
+
 NOT_A_DECISION = 3
 
 
@@ -160,13 +215,18 @@ def screenshots(project, out):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Databasfil att visa (standard: build/bidrag.db).")
+              help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
+                   "den publicerade: build/site/bidrag.db).")
+@click.option("--inspect-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Förberäknade radantal från `datasette inspect` (snabbare start).")
 @click.pass_obj
-def serve(project, host, port, db_path):
+def serve(project, host, port, db_path, inspect_file):
     """Visa webbplatsen med Datasette (bygg först med `bidrag build`)."""
     db_path = db_path or project.db_path
     if not db_path.exists():
         raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
     arguments = serve_arguments(project, host, port, db_path)
+    if inspect_file:
+        arguments += ["--inspect-file", str(inspect_file)]
     _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
     os.execv(sys.executable, [sys.executable, "-m", "datasette", *arguments])

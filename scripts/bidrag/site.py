@@ -3,9 +3,13 @@
 from pathlib import Path
 
 from datasette.app import Datasette
+from datasette.database import Database
 from datasette.utils import parse_metadata
 
 from .project import Project
+
+# The name of the database in every URL (/bidrag/...); `datasette serve` takes it from the file name.
+DATABASE = "bidrag"
 
 # The site's own stylesheet is served under /assets/.
 STATIC_MOUNT = "assets"
@@ -23,20 +27,26 @@ SETTINGS = {
 
 
 def make_datasette(project: Project, db_path: Path | None = None) -> Datasette:
-    """A Datasette instance as `bidrag serve` runs it, for tests and tools."""
+    """A Datasette instance as `bidrag serve` runs it, for tests and tools.
+
+    The database is always named bidrag, whatever the file is called (a release is 0003.db).
+    """
     templates = project.templates_dir
-    return Datasette(
-        immutables=[str(db_path or project.db_path)],
+    datasette = Datasette(
         metadata=parse_metadata(project.metadata_path.read_text("utf-8")),
         plugins_dir=str(project.plugins_dir),
         template_dir=str(templates) if templates.is_dir() else None,
         static_mounts=[(STATIC_MOUNT, str(project.static_dir))],
         settings=SETTINGS,
     )
+    datasette.add_database(Database(datasette, path=str(db_path or project.db_path), is_mutable=False), DATABASE)
+    return datasette
 
 
 def serve_arguments(project: Project, host: str, port: int, db_path: Path | None = None) -> list[str]:
-    """Arguments for `datasette serve` equivalent to make_datasette."""
+    """Arguments for `datasette serve` equivalent to make_datasette (the file must be named bidrag.db)."""
+    if Path(db_path or project.db_path).stem != DATABASE:
+        raise ValueError(f"datasette serve names the database after the file: {db_path} must be {DATABASE}.db")
     arguments = [
         "serve", "--immutable", str(db_path or project.db_path),
         "--metadata", str(project.metadata_path),
@@ -54,8 +64,6 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
 def _setting_text(value) -> str:
     return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
-
-DATABASE = "bidrag"
 
 
 async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> list[dict]:

@@ -103,6 +103,22 @@ TABLES = {
                   "source_quote"},
         indexes=[["topic"]],
     ),
+    # Filled by `bidrag publish`; a plain build leaves them empty.
+    "releases": TableSpec(
+        {"id": int, "published_at": str, "data_sha256": str, "decisions": int, "measures": int, "changes": int},
+        pk="id", not_null={"published_at", "data_sha256", "decisions", "measures", "changes"},
+    ),
+    "changes": TableSpec(
+        {
+            "id": int, "release_id": int, "published_at": str, "decision_id": str, "region_id": str,
+            "kind": str, "field": str, "before": str, "after": str, "amount_before": int,
+            "amount_after": int, "summary": str,
+        },
+        pk="id",
+        foreign_keys=[("release_id", "releases", "id"), ("region_id", "regions", "id")],
+        not_null={"release_id", "published_at", "decision_id", "region_id", "kind", "summary"},
+        indexes=[["release_id"], ["decision_id"], ["region_id"], ["kind"], ["published_at"]],
+    ),
 }
 
 # Measures whose status counts as money granted, in SQL.

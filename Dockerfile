@@ -1,0 +1,33 @@
+# The published site as an image: the immutable database, our metadata, plugins, templates and
+# stylesheet, served by `bidrag serve` so the settings come from scripts/bidrag/site.py.
+#
+#   bidrag publish && make docker-context && docker build -t bidrag .
+#
+# Python packages are pinned with hashes in requirements.lock (regenerate with `make lock`).
+# Pin the base image by digest as well when building where the registry can be reached:
+#   docker buildx imagetools inspect python:3.11.14-slim-bookworm
+FROM python:3.11.14-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+
+COPY pyproject.toml README.md ./
+COPY scripts scripts
+RUN pip install --no-deps .
+
+COPY metadata.yml ./
+COPY plugins plugins
+COPY templates templates
+COPY static static
+COPY build/deploy/bidrag.db build/bidrag.db
+# Row counts computed once at build time, so no request ever waits for them.
+RUN datasette inspect build/bidrag.db --inspect-file build/inspect-data.json
+
+RUN useradd --system --no-create-home bidrag
+USER bidrag
+EXPOSE 8001
+CMD ["bidrag", "--root", "/app", "serve", "--host", "0.0.0.0", "--port", "8001", "--db", "build/bidrag.db", \
+     "--inspect-file", "build/inspect-data.json"]

@@ -1,0 +1,185 @@
+"""Downloads: CSV of every table (and an Excel variant), a Frictionless data package describing
+them, and a DCAT-AP-SE catalogue that dataportal.se can harvest. All derived from the database
+and the table contract in bidrag.tables, so they cannot drift from what is published."""
+
+import csv
+import io
+import json
+
+from datasette import Response, hookimpl
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
+
+from bidrag.site import DATABASE, fetch
+from bidrag.tables import TABLES, VIEWS
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+LICENSE = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+MAILBOX = "effektivitetsdelegationen@kammarkollegiet.se"
+PUBLISHER = "Effektivitetsdelegationen vid Kammarkollegiet"
+EXPORTED = [*TABLES, *VIEWS]
+_DATE_COLUMNS = {"date"}
+
+
+async def _columns(datasette, table: str) -> list[str]:
+    return [row["name"] for row in await fetch(datasette, f"select name from pragma_table_info('{table}')")]
+
+
+async def table_csv(datasette, request):
+    table = request.url_vars["table"]
+    if table not in EXPORTED:
+        return Response.text("Tabellen finns inte", status=404)
+    excel = request.url_vars.get("variant") == "excel"
+    columns = await _columns(datasette, table)
+    order = TABLES[table].pk if table in TABLES else columns[0]
+    order = ", ".join(order) if isinstance(order, tuple) else order
+    result = await datasette.get_database(DATABASE).execute(f"select * from [{table}] order by {order}")
+    buffer = io.StringIO()
+    # Swedish Excel reads semicolon-separated files and needs the byte order mark to see UTF-8.
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+    writer.writerow(columns)
+    writer.writerows(list(row) for row in result.rows)
+    body = ("\ufeff" if excel else "") + buffer.getvalue()
+    name = f"{table}-excel.csv" if excel else f"{table}.csv"
+    return Response(body, content_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _field_type(column: str, python_type) -> str:
+    if column.endswith("_on") or column in _DATE_COLUMNS:
+        return "date"
+    if column.endswith("_at"):
+        return "datetime"
+    return "integer" if python_type is int else "string"
+
+
+async def _schema(datasette, table: str) -> dict:
+    described = datasette.table_metadata(DATABASE, table).get("columns", {})
+    if table in TABLES:
+        spec = TABLES[table]
+        pk = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
+        types = spec.columns
+        schema = {"primaryKey": pk, "foreignKeys": [
+            {"fields": column, "reference": {"resource": other, "fields": other_column}}
+            for column, other, other_column in spec.foreign_keys]}
+        required = set(spec.not_null) | set(pk)
+    else:
+        info = await fetch(datasette, f"select name, type from pragma_table_info('{table}')")
+        types = {row["name"]: int if row["type"].upper() == "INTEGER" else str for row in info}
+        schema, required = {}, set()
+    fields = []
+    for column, python_type in types.items():
+        field = {"name": column, "type": _field_type(column, python_type), "description": described.get(column, "")}
+        if column in required:
+            field["constraints"] = {"required": True}
+        fields.append(field)
+    return {"fields": fields, **schema}
+
+
+async def datapackage(datasette, request):
+    resources = []
+    for table in EXPORTED:
+        meta = datasette.table_metadata(DATABASE, table)
+        resources.append({
+            "name": table, "path": f"{table}.csv", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "title": meta.get("title", table), "description": meta.get("description", ""),
+            "schema": await _schema(datasette, table),
+        })
+    package = {
+        "name": "bidrag-effektiv-halso-och-sjukvard",
+        "title": datasette.metadata("title"),
+        "description": datasette.metadata("description"),
+        "homepage": datasette.absolute_url(request, "/"),
+        "licenses": [{"name": "CC0-1.0", "path": str(LICENSE), "title": "Creative Commons Zero v1.0 Universal"}],
+        "sources": [{"title": PUBLISHER, "path": datasette.metadata("source_url")}],
+        "contributors": [{"title": PUBLISHER, "email": MAILBOX, "role": "publisher"}],
+        "resources": resources,
+    }
+    return Response(json.dumps(package, ensure_ascii=False, indent=2),
+                    content_type="application/json; charset=utf-8")
+
+
+async def dcat(datasette, request):
+    base = datasette.absolute_url(request, "/").rstrip("/")
+    releases = await fetch(datasette, "select min(published_at) as first, max(published_at) as last from releases")
+    graph = Graph()
+    graph.bind("dcat", DCAT)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("foaf", FOAF)
+    graph.bind("vcard", VCARD)
+    catalog, dataset = URIRef(f"{base}/exports/dcat.rdf#katalog"), URIRef(f"{base}/#datamangd")
+    publisher, contact = URIRef(f"{base}/#utgivare"), URIRef(f"{base}/#kontakt")
+    title = Literal(datasette.metadata("title"), lang="sv")
+    description = Literal(" ".join(datasette.metadata("description").split()), lang="sv")
+
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(PUBLISHER, lang="sv")))
+    graph.add((publisher, DCTERMS.type, URIRef("http://purl.org/adms/publishertype/NationalAuthority")))
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal("Effektivitetsdelegationen", lang="sv")))
+    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{MAILBOX}")))
+
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    graph.add((catalog, DCTERMS.title, Literal(f"Katalog: {datasette.metadata('title')}", lang="sv")))
+    graph.add((catalog, DCTERMS.description, description))
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    graph.add((catalog, DCTERMS.license, LICENSE))
+    graph.add((catalog, DCTERMS.language, URIRef(f"{EU}language/SWE")))
+    graph.add((catalog, FOAF.homepage, URIRef(f"{base}/")))
+    graph.add((catalog, DCAT.dataset, dataset))
+
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, title))
+    graph.add((dataset, DCTERMS.description, description))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((dataset, DCAT.landingPage, URIRef(f"{base}/")))
+    graph.add((dataset, DCTERMS.language, URIRef(f"{EU}language/SWE")))
+    graph.add((dataset, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
+    graph.add((dataset, DCTERMS.spatial, URIRef(f"{EU}country/SWE")))
+    graph.add((dataset, DCAT.theme, URIRef(f"{EU}data-theme/HEAL")))
+    graph.add((dataset, DCAT.theme, URIRef(f"{EU}data-theme/GOVE")))
+    for keyword in ("statsbidrag", "hälso- och sjukvård", "regioner", "effektivisering", "beslut"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+    if releases and releases[0]["first"]:
+        graph.add((dataset, DCTERMS.issued, Literal(releases[0]["first"], datatype=XSD.dateTime)))
+        graph.add((dataset, DCTERMS.modified, Literal(releases[0]["last"], datatype=XSD.dateTime)))
+
+    distributions = [
+        ("SQLite-databas med alla tabeller", f"/{DATABASE}.db", "application/vnd.sqlite3", None),
+        ("Datapaket (Frictionless) med tabellscheman", "/exports/datapackage.json", "application/json", "JSON"),
+        ("Beslut (CSV)", "/exports/decisions.csv", "text/csv", "CSV"),
+        ("Åtgärder (CSV)", "/exports/measures.csv", "text/csv", "CSV"),
+        ("Utbetalningar (CSV)", "/exports/payments.csv", "text/csv", "CSV"),
+        ("Tidsfrister (CSV)", "/exports/deadlines.csv", "text/csv", "CSV"),
+        ("Nya och ändrade beslut (Atom)", "/feeds/decisions.atom", "application/atom+xml", "ATOM"),
+    ]
+    for name, path, media_type, file_type in distributions:
+        distribution = URIRef(f"{base}{path}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(name, lang="sv")))
+        graph.add((distribution, DCAT.accessURL, distribution))
+        graph.add((distribution, DCAT.downloadURL, distribution))
+        graph.add((distribution, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+        if file_type:
+            graph.add((distribution, DCTERMS.format, URIRef(f"{EU}file-type/{file_type}")))
+        graph.add((distribution, DCTERMS.license, LICENSE))
+    api = URIRef(f"{base}/{DATABASE}")
+    graph.add((dataset, DCAT.distribution, api))
+    graph.add((api, RDF.type, DCAT.Distribution))
+    graph.add((api, DCTERMS.title, Literal("JSON-API och SQL-frågor (Datasette)", lang="sv")))
+    graph.add((api, DCAT.accessURL, api))
+    graph.add((api, DCTERMS.license, LICENSE))
+    return Response(graph.serialize(format="pretty-xml"), content_type="application/rdf+xml; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/exports/(?P<table>[a-z_]+)\.csv$", table_csv),
+        (r"^/exports/(?P<variant>excel)/(?P<table>[a-z_]+)\.csv$", table_csv),
+        (r"^/exports/datapackage\.json$", datapackage),
+        (r"^/exports/dcat\.rdf$", dcat),
+    ]

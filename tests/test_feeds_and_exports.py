@@ -1,0 +1,178 @@
+"""Feeds (Atom, JSON Feed 1.1, iCalendar) and exports (CSV, Frictionless, DCAT-AP-SE), validated."""
+
+import csv
+import io
+import shutil
+from urllib.parse import urlsplit
+
+import feedparser
+import icalendar
+import pytest
+import sqlite_utils
+from frictionless import validate
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from bidrag.project import Project
+from bidrag.publish import Site
+from bidrag.site import make_datasette
+from bidrag.tables import TABLES, VIEWS
+
+from .conftest import OREBRO, ROOT, run_cli
+from .html import parse
+
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The real data published once, as staff would."""
+    root = tmp_path_factory.mktemp("published")
+    for name in ("data", "plugins", "templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copyfile(ROOT / "metadata.yml", root / "metadata.yml")
+    project = Project(root)
+    assert run_cli(project, "publish").exit_code == 0
+    live = Site(root / "build" / "site").live
+    return make_datasette(project, live), sqlite_utils.Database(live)
+
+
+async def get(datasette, path, content_type):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, path
+    assert response.headers["content-type"].startswith(content_type), response.headers["content-type"]
+    return response
+
+
+async def test_atom_feeds_parse_and_point_at_decisions(published):
+    datasette, db = published
+    for feed_name in ("decisions", "changes"):
+        body = (await get(datasette, f"/feeds/{feed_name}.atom", "application/atom+xml")).text
+        feed = feedparser.parse(body)
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert feed.version == "atom10"
+        assert feed.feed.title and feed.feed.id and feed.feed.updated
+        assert feed.feed.language == "sv"
+        assert len(feed.entries) == db["decisions"].count
+        for entry in feed.entries:
+            assert entry.id.startswith("http://localhost/") and entry.title and entry.updated
+            assert f"/bidrag/decisions/{OREBRO}" in entry.link
+    decisions = feedparser.parse((await get(datasette, "/feeds/decisions.atom", "application/atom+xml")).text)
+    again = feedparser.parse((await get(datasette, "/feeds/decisions.atom", "application/atom+xml")).text)
+    assert [(e.id, e.updated) for e in again.entries] == [(e.id, e.updated) for e in decisions.entries]
+    expected = "Region Örebro län: delvis beviljad, 34 870 000 kr av 147 971 000 kr".replace(" kr", "\xa0kr")
+    assert decisions.entries[0].title == expected.replace("34 870 000", "34\xa0870\xa0000").replace(
+        "147 971 000", "147\xa0971\xa0000")
+
+
+async def test_json_feeds_have_the_required_fields(published):
+    datasette, _ = published
+    for feed_name in ("decisions", "changes"):
+        feed = (await get(datasette, f"/feeds/{feed_name}.json", "application/feed+json")).json()
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["title"] and feed["feed_url"] == f"http://localhost/feeds/{feed_name}.json"
+        assert feed["items"]
+        for item in feed["items"]:
+            assert isinstance(item["id"], str) and item["id"]
+            assert item.get("content_html") or item.get("content_text")
+            assert item["date_published"].endswith("Z") and item["url"].startswith("http://localhost/")
+        modified = [item["date_modified"] for item in feed["items"]]
+        assert modified == sorted(modified, reverse=True)  # newest first
+
+
+async def test_calendars_parse_with_stable_uids(published):
+    datasette, db = published
+    body = (await get(datasette, "/feeds/deadlines.ics", "text/calendar")).text
+    calendar = icalendar.Calendar.from_ical(body)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    events = calendar.walk("VEVENT")
+    assert len(events) == db["deadlines"].count
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    assert f"{OREBRO}.delredovisning.2026-11-30@bidrag.effektivitetsdelegationen" in uids
+    for event in events:
+        assert event["DTSTAMP"] and event["DTSTART"] and event["SUMMARY"]
+    second = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines.ics", "text/calendar")).text)
+    assert [str(e["UID"]) for e in second.walk("VEVENT")] == uids
+    assert body == (await get(datasette, "/feeds/deadlines.ics", "text/calendar")).text  # byte-stable
+    orebro = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines/orebro.ics", "text/calendar")).text)
+    assert len(orebro.walk("VEVENT")) == 3
+    skane = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines/skane.ics", "text/calendar")).text)
+    assert skane.walk("VEVENT") == []
+    assert (await datasette.client.get("/feeds/deadlines/atlantis.ics")).status_code == 404
+
+
+async def test_pages_link_their_feeds(published):
+    datasette, _ = published
+    html = (await datasette.client.get("/")).text
+    alternates = {(attrs["type"], attrs["href"]) for tag, attrs in parse(html).tagged
+                  if tag == "link" and attrs.get("rel") == "alternate"}
+    assert {("application/atom+xml", "/feeds/decisions.atom"), ("application/atom+xml", "/feeds/changes.atom"),
+            ("application/feed+json", "/feeds/decisions.json"), ("text/calendar", "/feeds/deadlines.ics")} <= alternates
+    region = (await datasette.client.get("/bidrag/regions/orebro")).text
+    assert 'href="/feeds/deadlines/orebro.ics"' in region
+
+
+@pytest.mark.parametrize("table", [*TABLES, *VIEWS])
+async def test_csv_of_every_table_and_its_excel_variant(published, table):
+    datasette, db = published
+    plain = (await get(datasette, f"/exports/{table}.csv", "text/csv")).text
+    rows = list(csv.reader(io.StringIO(plain)))
+    assert rows[0] == list(db[table].columns_dict)
+    assert len(rows) - 1 == db[table].count
+    excel = (await get(datasette, f"/exports/excel/{table}.csv", "text/csv")).content
+    assert excel.startswith("\ufeff".encode("utf-8"))
+    text = excel.decode("utf-8-sig")
+    assert "\r\n" in text
+    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == rows
+
+
+async def test_data_package_validates_with_frictionless(published, tmp_path):
+    datasette, db = published
+    package = (await get(datasette, "/exports/datapackage.json", "application/json")).json()
+    (tmp_path / "datapackage.json").write_text((await datasette.client.get("/exports/datapackage.json")).text)
+    for resource in package["resources"]:
+        (tmp_path / resource["path"]).write_bytes((await datasette.client.get(f"/exports/{resource['path']}")).content)
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        assert fields == list(db[resource["name"]].columns_dict)
+    decisions = next(r for r in package["resources"] if r["name"] == "decisions")
+    types = {f["name"]: f["type"] for f in decisions["schema"]["fields"]}
+    assert types["amount_granted"] == "integer" and types["decided_on"] == "date"
+    assert decisions["schema"]["primaryKey"] == ["id"]
+    report = validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["resource", "type", "note"])[:10]
+
+
+async def test_dcat_ap_se_catalogue(published):
+    datasette, _ = published
+    graph = Graph().parse(data=(await get(datasette, "/exports/dcat.rdf", "application/rdf+xml")).text,
+                          format="xml")
+    catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert len(catalogs) == 1
+    catalog = catalogs[0]
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.dataset, DCTERMS.license):
+        assert graph.value(catalog, prop) is not None, prop
+    dataset = graph.value(catalog, DCAT.dataset)
+    assert (dataset, RDF.type, DCAT.Dataset) in graph
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.contactPoint, DCAT.distribution,
+                 DCAT.theme, DCAT.keyword):
+        assert graph.value(dataset, prop) is not None, prop
+    assert graph.value(dataset, DCTERMS.title).language == "sv"
+    publisher = graph.value(dataset, DCTERMS.publisher)
+    assert str(graph.value(publisher, FOAF.name)) == "Effektivitetsdelegationen vid Kammarkollegiet"
+    contact = graph.value(dataset, DCAT.contactPoint)
+    assert graph.value(contact, URIRef(VCARD + "fn")) is not None
+    mailbox = URIRef("mailto:effektivitetsdelegationen@kammarkollegiet.se")
+    assert graph.value(contact, URIRef(VCARD + "hasEmail")) == mailbox
+    distributions = list(graph.objects(dataset, DCAT.distribution))
+    assert len(distributions) >= 5
+    for distribution in distributions:
+        assert (distribution, RDF.type, DCAT.Distribution) in graph
+        assert graph.value(distribution, DCAT.accessURL) is not None
+        assert graph.value(distribution, DCTERMS.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+    for node in set(graph.subjects()) | {o for o in graph.objects() if isinstance(o, URIRef)}:
+        assert urlsplit(str(node)).scheme in ("http", "https", "mailto"), node  # absolute IRIs only
+    downloads = [str(graph.value(d, DCAT.downloadURL)) for d in distributions if graph.value(d, DCAT.downloadURL)]
+    for url in downloads:
+        response = await datasette.client.get(urlsplit(url).path)
+        assert response.status_code == 200, url

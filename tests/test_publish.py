@@ -1,0 +1,163 @@
+"""`bidrag publish` and `bidrag rollback`: versions, change history, and a live site that never breaks."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+
+from bidrag.publish import Site
+from bidrag.synthetic import write_synthetic_tree
+
+from .conftest import OREBRO, ROOT, read_yaml, run_cli, write_yaml
+
+
+def site_of(project) -> Site:
+    return Site(project.root / "build" / "site")
+
+
+def fingerprint(site: Site):
+    """What the live site serves: the link's target and that file's bytes."""
+    return os.readlink(site.live), site.live.read_bytes()
+
+
+def correct_the_fall_prevention_grant(project):
+    """A correction: 870 000 kr of measure 1 moves from granted to rejected, and the 2027 payment with it."""
+    path = project.data_dir / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["measures"][0]["amount_granted"] = 5_000_000
+    decision["amount_granted"] = 34_000_000
+    decision["amount_rejected"] = 113_971_000
+    decision["payments"][2]["amount"] = 10_750_000
+    write_yaml(path, decision)
+
+
+def test_publish_twice_records_a_correction_and_keeps_history(site_workspace):
+    site = site_of(site_workspace)
+    first = run_cli(site_workspace, "publish")
+    assert first.exit_code == 0, first.stderr
+    assert os.readlink(site.live) == "releases/0001.db"
+    unchanged = run_cli(site_workspace, "publish")
+    assert "inget publicerades" in unchanged.stderr and not (site.releases / "0002.db").exists()
+
+    correct_the_fall_prevention_grant(site_workspace)
+    dry = run_cli(site_workspace, "publish", "--dry-run")
+    assert dry.exit_code == 0 and "Beviljat belopp: 34 870 000 kr → 34 000 000 kr" in dry.stderr.replace("\xa0", " ")
+    assert os.readlink(site.live) == "releases/0001.db" and not (site.releases / "0002.db").exists()
+
+    second = run_cli(site_workspace, "publish")
+    assert second.exit_code == 0, second.stderr
+    assert os.readlink(site.live) == "releases/0002.db"
+    db = sqlite_utils.Database(site.live)
+    assert [r["id"] for r in db["releases"].rows] == [1, 2]
+    changes = {(r["release_id"], r["field"]): r for r in db["changes"].rows}
+    assert changes[(1, None)]["kind"] == "nytt beslut"
+    granted = changes[(2, "amount_granted")]
+    assert (granted["kind"], granted["amount_before"], granted["amount_after"]) == ("ändrat beslut", 34_870_000,
+                                                                                      34_000_000)
+    assert (changes[(2, "payments.2027")]["amount_before"], changes[(2, "payments.2027")]["amount_after"]) == (
+        11_620_000, 10_750_000)
+    assert changes[(2, f"measures.{OREBRO}_01.amount_granted")]["amount_before"] == 5_870_000
+    assert db["decisions"].get(OREBRO)["amount_granted"] == 34_000_000
+    # The earlier release is kept unchanged for rollback.
+    assert sqlite_utils.Database(site.releases / "0001.db")["decisions"].get(OREBRO)["amount_granted"] == 34_870_000
+
+
+async def test_feeds_and_pages_show_the_correction(site_workspace):
+    from bidrag.site import make_datasette
+
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    correct_the_fall_prevention_grant(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    datasette = make_datasette(site_workspace, site_of(site_workspace).live)
+    feed = (await datasette.client.get("/feeds/changes.json")).json()
+    latest = feed["items"][0]
+    assert latest["title"] == "Ändrat beslut: Region Örebro län (publicering 2)"
+    assert "Beviljat belopp: 34\xa0870\xa0000\xa0kr → 34\xa0000\xa0000\xa0kr" in latest["content_html"]
+    assert feed["items"][-1]["title"] == "Nytt beslut: Region Örebro län (publicering 1)"
+    decisions = (await datasette.client.get("/feeds/decisions.json")).json()
+    assert decisions["items"][0]["date_modified"] == latest["date_modified"]
+    page = (await datasette.client.get(f"/bidrag/decisions/{OREBRO}")).text
+    assert "(publicering 2): Beviljat belopp: 34" in page and "(publicering 1): Nytt beslut" in page
+
+
+def test_rollback_restores_the_previous_release(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    correct_the_fall_prevention_grant(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    rolled = run_cli(site_workspace, "rollback")
+    assert rolled.exit_code == 0, rolled.stderr
+    assert os.readlink(site.live) == "releases/0001.db"
+    db = sqlite_utils.Database(site.live)
+    assert db["decisions"].get(OREBRO)["amount_granted"] == 34_870_000
+    assert [r["id"] for r in db["releases"].rows] == [1]
+    again = run_cli(site_workspace, "rollback")
+    assert again.exit_code == 1 and "första publiceringen" in again.stderr
+    assert os.readlink(site.live) == "releases/0001.db"
+    # Publishing after a rollback compares with what is live and numbers on.
+    assert run_cli(site_workspace, "publish", "--force").exit_code == 0
+    assert os.readlink(site.live) == "releases/0003.db"
+
+
+def test_a_broken_decision_publishes_nothing(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    before = fingerprint(site)
+    path = site_workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["amount_granted"] = 1
+    write_yaml(path, decision)
+    result = run_cli(site_workspace, "publish")
+    assert result.exit_code == 1
+    assert "inget publicerades" in result.stderr and "amount_applied" in result.stderr
+    assert fingerprint(site) == before
+    assert [p.name for p in site.published()] == ["0001.db"]
+
+
+def test_a_release_that_fails_its_smoke_test_is_not_published(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    before = fingerprint(site)
+    correct_the_fall_prevention_grant(site_workspace)
+    (site_workspace.templates_dir / "index.html").write_text("{% extends 'base.html' %}{% block content %}"
+                                                              "{{ start.totals.missing.attribute }}{% endblock %}")
+    result = run_cli(site_workspace, "publish")
+    assert result.exit_code == 1 and "provkörningen" in result.stderr
+    assert fingerprint(site) == before
+    assert [p.name for p in site.published()] == ["0001.db"]
+
+
+def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    before = fingerprint(site)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=20)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bidrag", "--root", str(site_workspace.root), "publish", "--allow-synthetic"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(site.releases.glob(".0002.db.*.tmp")):
+        assert process.poll() is None, "the publish ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert fingerprint(site) == before
+    assert not (site.releases / "0002.db").exists()
+    finished = run_cli(site_workspace, "publish", "--allow-synthetic")
+    assert finished.exit_code == 0, finished.stderr
+    assert os.readlink(site.live) == "releases/0002.db"
+    assert not list(site.releases.glob(".*.tmp"))
+    changes = json.loads(json.dumps([r for r in sqlite_utils.Database(site.live)["changes"].rows]))
+    assert sum(1 for c in changes if c["release_id"] == 2 and c["kind"] == "nytt beslut") == 20 * 21
+
+
+@pytest.mark.parametrize("command", ["rollback"])
+def test_rollback_without_any_publication_says_so(site_workspace, command):
+    result = run_cli(site_workspace, command)
+    assert result.exit_code == 1 and "pekar inte på någon publicering" in result.stderr
