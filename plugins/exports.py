@@ -26,6 +26,25 @@ async def _columns(datasette, table: str) -> list[str]:
     return [row["name"] for row in await fetch(datasette, f"select name from pragma_table_info('{table}')")]
 
 
+def cached(view):
+    """Remember each export's body: the database is immutable, so an export never changes while served,
+    and a visitor asking again (or many visitors at once) costs nothing."""
+    bodies = {}
+
+    async def serve(datasette, request):
+        key = (id(datasette), tuple(sorted(request.url_vars.items())), datasette.absolute_url(request, "/"))
+        if key not in bodies:
+            if len(bodies) >= 64:  # the Host header is the client's to choose: keep the cache bounded
+                bodies.pop(next(iter(bodies)))
+            bodies[key] = await view(datasette, request)
+        response = bodies[key]
+        return Response(response.body, status=response.status, headers=response.headers,
+                        content_type=response.content_type)
+
+    return serve
+
+
+@cached
 async def table_csv(datasette, request):
     table = request.url_vars["table"]
     if table not in EXPORTED:
@@ -77,6 +96,7 @@ async def _schema(datasette, table: str) -> dict:
     return {"fields": fields, **schema}
 
 
+@cached
 async def datapackage(datasette, request):
     resources = []
     for table in EXPORTED:
@@ -100,6 +120,7 @@ async def datapackage(datasette, request):
                     content_type="application/json; charset=utf-8")
 
 
+@cached
 async def dcat(datasette, request):
     base = datasette.absolute_url(request, "/").rstrip("/")
     releases = await fetch(datasette, "select min(published_at) as first, max(published_at) as last from releases")

@@ -35,6 +35,7 @@ def prepare_jinja2_environment(env, datasette):
                            for key in ("title", "license", "license_url", "source", "source_url")}
     env.globals["table_title"] = lambda name: datasette.table_metadata("bidrag", name).get("title") or name
     env.globals["table_description"] = lambda name: datasette.table_metadata("bidrag", name).get("description")
+    env.globals["limits"] = {"sql_time_limit_ms": datasette.setting("sql_time_limit_ms")}
 
 
 @hookimpl

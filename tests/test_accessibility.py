@@ -78,3 +78,24 @@ def test_printed_pages_leave_out_navigation_and_forms(site, browser):
         assert page.locator("table.rows-and-columns").is_visible()
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_page_works_under_the_content_security_policy(site, browser, path):
+    page = browser.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    try:
+        response = page.goto(site + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("load")
+        reported = page.evaluate("""() => new Promise(resolve => {
+            const seen = [];
+            document.addEventListener('securitypolicyviolation', e => seen.push(e.violatedDirective));
+            setTimeout(() => resolve(seen), 200);
+        })""")
+        assert violations == [] and reported == [], violations + reported
+        assert page.locator("main h1").count() == 1
+    finally:
+        page.close()

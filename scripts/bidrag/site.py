@@ -14,11 +14,18 @@ DATABASE = "bidrag"
 # The site's own stylesheet is served under /assets/.
 STATIC_MOUNT = "assets"
 
-# A public, read-only site: no suggested facets to compute, a tight SQL time limit, no debug
-# output, and responses that caches may keep for a while because the database is immutable.
+# A public, read-only site that anyone may query. Every request is bounded: any read-only SQL is
+# allowed but cut off after 500 ms; each facet gets 200 ms; a page holds at most 1 000 rows
+# (?_size=max) and 100 by default; a streamed CSV (?_stream=on) stops at 20 MB (the whole
+# database is a download instead). No suggested facets, no debug output; responses may be cached
+# for five minutes because the database is immutable.
 SETTINGS = {
     "sql_time_limit_ms": 500,
     "facet_time_limit_ms": 200,
+    "max_returned_rows": 1000,
+    "default_page_size": 100,
+    "max_csv_mb": 20,
+    "num_sql_threads": 3,
     "suggest_facets": False,
     "template_debug": False,
     "trace_debug": False,

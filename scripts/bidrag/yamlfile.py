@@ -18,6 +18,9 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_BYTES = 1_000_000  # a decision file is some 15 kB; anything near this is a mistake or an attack
+
+
 class YamlError(Exception):
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message)
@@ -42,6 +45,9 @@ class YamlFile:
 
 
 def read_yaml(path: Path) -> YamlFile:
+    size = Path(path).stat().st_size
+    if size > MAX_BYTES:
+        raise YamlError(f"filen är {size:,} byte; högst {MAX_BYTES:,} tillåts".replace(",", " "))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -49,6 +55,8 @@ def read_yaml(path: Path) -> YamlFile:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node, set())
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -62,6 +70,20 @@ def read_yaml(path: Path) -> YamlFile:
     if node is not None:
         _index_lines(node, (), lines)
     return YamlFile(Path(path), data, lines)
+
+
+def _refuse_aliases(node, seen: set):
+    """Anchors and aliases (&a, *a) can expand a small file exponentially; the data never needs them."""
+    if id(node) in seen:
+        raise YamlError("ankare och alias (&namn, *namn) används inte i datafilerna", node.start_mark.line + 1)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            _refuse_aliases(key_node, seen)
+            _refuse_aliases(value_node, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_aliases(item, seen)
 
 
 def _index_lines(node, path, lines):

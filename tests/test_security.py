@@ -1,0 +1,197 @@
+"""Hardening: headers, off-site paths, query limits, hostile content and the privacy gate."""
+
+import re
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+from bidrag.browser import chromium, live_server
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
+from bidrag.site import make_datasette
+
+from .conftest import OREBRO, ROOT, read_yaml, run_cli, write_yaml
+from .html import parse
+
+PAYLOADS = {
+    "script": "<script>alert('skript')</script>",
+    "link": "[klicka här](javascript:alert('länk'))",
+    "event": "<img src=x onerror=\"alert('bild')\"> <b onclick=\"alert('fet')\">fet</b>",
+    "frame": "<iframe src=\"https://evil.example\"></iframe><svg onload=\"alert('svg')\"></svg>",
+}
+HOSTILE = " ".join(PAYLOADS.values())
+
+
+async def test_security_headers_on_every_kind_of_response(datasette):
+    for path in ("/", "/bidrag/measures.json", "/exports/decisions.csv", "/feeds/decisions.atom", "/nope"):
+        response = await datasette.client.get(path)
+        headers = response.headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "strict-transport-security" not in headers  # only when configured for HTTPS
+
+
+async def test_hsts_when_configured(site_workspace):
+    metadata = yaml.safe_load(site_workspace.metadata_path.read_text("utf-8"))
+    metadata["plugins"]["bidrag-security"] = {"hsts_max_age": 31536000}
+    site_workspace.metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), "utf-8")
+    build_database(load_dataset(site_workspace.data_dir), site_workspace.db_path)
+    response = await make_datasette(site_workspace).client.get("/")
+    assert response.headers["strict-transport-security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/", "/%2F%2Fevil.example/",
+                                  "/%5Cevil.example/", "/%5C%5Cevil.example/", "//evil.example/bidrag/"])
+def test_no_redirect_leaves_the_site(project, built_db, path):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with live_server(project, built_db) as base:
+        try:
+            response = opener.open(base + path)
+            status, location = response.status, response.headers.get("location")
+        except urllib.error.HTTPError as error:
+            status, location = error.code, error.headers.get("location")
+    assert status in (302, 404), status
+    if location is not None:
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+
+
+def test_an_expensive_query_is_cut_off_in_swedish_while_the_site_answers(project, built_db):
+    expensive = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    result = {}
+
+    def run_expensive():
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(f"{base}/bidrag?sql={quote(expensive)}", timeout=30)
+        except urllib.error.HTTPError as error:
+            result.update(status=error.code, body=error.read().decode(), seconds=time.monotonic() - started)
+
+    with live_server(project, built_db) as base:
+        worker = threading.Thread(target=run_expensive)
+        worker.start()
+        quick = []
+        while worker.is_alive():
+            started = time.monotonic()
+            with urllib.request.urlopen(f"{base}/bidrag/decisions.json?_shape=array", timeout=10) as response:
+                assert response.status == 200
+            quick.append(time.monotonic() - started)
+        worker.join()
+    assert result["status"] == 400
+    assert "Frågan tog för lång tid" in result["body"] and "500 millisekunder" in result["body"]
+    assert "took too long" not in result["body"] and "<script>" not in result["body"]
+    assert result["seconds"] < 10
+    assert quick and max(quick) < 2.0  # the other requests were answered meanwhile
+
+
+def test_page_and_csv_sizes_are_capped(datasette):
+    assert datasette.setting("max_returned_rows") == 1000
+    assert datasette.setting("max_csv_mb") == 20
+    assert datasette.setting("sql_time_limit_ms") == 500 and datasette.setting("facet_time_limit_ms") == 200
+
+
+@pytest.fixture(scope="module")
+def hostile_site(project, tmp_path_factory):
+    """The real decision with script, javascript: links, event attributes and HTML in its texts."""
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(ROOT / "data", root / "data")
+    path = root / "data" / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["measures"][4]["title"] = f"Maskning {PAYLOADS['script']}"
+    decision["measures"][4]["reason"] = HOSTILE
+    decision["measures"][4]["conditions"] = HOSTILE
+    decision["measures"][4]["source_quote"] = HOSTILE
+    decision["general_conditions"] = HOSTILE
+    decision["reasoning"] = f"### Rubrik {PAYLOADS['event']}\n\n{HOSTILE}"
+    decision["appeal"]["text"] = HOSTILE
+    write_yaml(path, decision)
+    build_database(load_dataset(root / "data"), root / "bidrag.db")
+    return make_datasette(project, root / "bidrag.db"), root / "bidrag.db"
+
+
+def assert_neutralised(html: str, where: str):
+    for tag, attrs in parse(html).tagged:
+        assert tag not in ("script", "iframe", "svg") or (tag == "script" and attrs.get("src")), (where, tag)
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (where, tag, name)
+            if name in ("href", "src", "action"):
+                assert not (value or "").strip().lower().startswith("javascript:"), (where, value)
+
+
+HOSTILE_PAGES = ["/", f"/bidrag/decisions/{OREBRO}", f"/bidrag/measures/{OREBRO}_05", "/bidrag/measures",
+                 "/bidrag/measures?_search=maskning", "/good_examples", "/rejections", "/bidrag/rejected_measures",
+                 "/bidrag/search_measures?q=maskning", f"/bidrag/changes?decision_id={OREBRO}"]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+async def test_hostile_texts_are_neutralised_on_pages(hostile_site, path):
+    datasette, _ = hostile_site
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, path
+    assert_neutralised(response.text, path)
+
+
+@pytest.mark.parametrize("path", ["/feeds/decisions.atom", "/feeds/decisions.json", "/feeds/deadlines.ics"])
+async def test_hostile_texts_are_neutralised_in_feeds(hostile_site, path):
+    datasette, _ = hostile_site
+    body = (await datasette.client.get(path)).text
+    import html as html_module
+    import json
+
+    if path.endswith(".json"):
+        contents = [item["content_html"] + item["title"] for item in json.loads(body)["items"]]
+    elif path.endswith(".atom"):
+        contents = [html_module.unescape(c) for c in re.findall(r"<content[^>]*>(.*?)</content>", body, re.S)]
+        contents += [html_module.unescape(t) for t in re.findall(r"<title>(.*?)</title>", body, re.S)]
+    else:
+        contents = [body]
+    assert contents
+    for content in contents:
+        assert_neutralised(content, path)  # what a feed reader renders as HTML
+
+
+def test_no_hostile_script_runs_in_a_browser(project, hostile_site):
+    _, db_path = hostile_site
+    with live_server(project, db_path) as base, chromium() as browser:
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in HOSTILE_PAGES:
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+        page.close()
+    assert dialogs == []
+
+
+def test_personal_identity_numbers_are_refused(workspace):
+    path = workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["decision_makers"][0]["role"] = "Handläggare (19121212-1212)"
+    write_yaml(path, decision)
+    result = run_cli(workspace, "build")
+    assert result.exit_code == 1
+    assert f"data/decisions/{OREBRO}.yml" in result.stderr
+    assert "decision_makers[1].role: personnummer '19121212-1212' får inte publiceras" in result.stderr
+
+
+def test_yaml_aliases_and_oversized_files_are_refused(workspace):
+    path = workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+    path.write_text(bomb, "utf-8")
+    result = run_cli(workspace, "check")
+    assert result.exit_code == 1 and "ankare och alias" in result.stderr
+    path.write_text("id: x\n" + "# fyllnad\n" * 120_000, "utf-8")
+    result = run_cli(workspace, "check")
+    assert result.exit_code == 1 and "högst 1 000 000 tillåts" in result.stderr
