@@ -73,6 +73,10 @@ def _fsync(path: Path):
 
 def _write(dataset: Dataset, path: Path, extend=None) -> dict:
     db = sqlite_utils.Database(path, recreate=True)
+    # The file is temporary: discarded on any failure and fsynced before the swap, so SQLite's
+    # rollback journal and per-commit syncs would only slow the build down.
+    db.execute("pragma journal_mode = off")
+    db.execute("pragma synchronous = off")
     try:
         with db.conn:
             for name, spec in TABLES.items():

@@ -73,7 +73,7 @@ def check(project, sources):
     dataset = _load(project)
     extra = ""
     if sources:
-        problems, checked, missing = verify_sources(dataset, sources)
+        problems, checked, missing = verify_sources(dataset, sources, project.root)
         for problem in problems:
             _say(str(problem))
         if problems:

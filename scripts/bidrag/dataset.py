@@ -1,5 +1,6 @@
 """Load the reviewed data tree (data/) and validate all of it: the one gate before any build."""
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ class Dataset:
     reason_categories: list
     programme: dict
     decisions: list  # sorted by id
-    files: dict  # "programme" or a decision id -> (name relative to the project, YamlFile)
+    files: dict  # "programme" or a decision id -> the file it was read from
     disputed_topics: list = field(default_factory=list)  # programme topics where sources differ
 
 
@@ -56,22 +57,19 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:
     """Read and validate every file under data_dir; raise InvalidData listing all problems."""
     data_dir = Path(data_dir)
     reporter = _Reporter(data_dir.parent)
-    documents = {}
-    for name, schema in SINGLE_FILES.items():
-        documents[name] = _read(data_dir / name, schema, reporter)
+    documents = {name: _read(data_dir / name, schema, reporter) for name, schema in SINGLE_FILES.items()}
     decision_paths = sorted((data_dir / DECISIONS_DIR).glob("*.yml"))
-    decisions = [(path, _read(path, "decision", reporter)) for path in decision_paths]
     if any(doc is None for doc in documents.values()):
+        # Without the vocabularies the decisions can still be read and schema-checked.
+        for _, _, problems in _check_decisions(decision_paths, data_dir.parent, None, set()):
+            reporter.problems.extend(problems)
         raise InvalidData(reporter.problems)
 
     mailboxes_doc = documents["functional_mailboxes.yml"]
     mailboxes = _mailboxes(mailboxes_doc, reporter)
-    for doc in [*documents.values(), *(d for _, d in decisions if d is not None)]:
-        report = reporter.for_file(doc)
-        for path, text in strings_in(doc.data):
-            if doc is not mailboxes_doc:
-                for finding in personal_details(text, mailboxes):
-                    report(path, finding)
+    for doc in documents.values():
+        if doc is not mailboxes_doc:
+            _report_personal_details(doc, mailboxes, reporter.for_file(doc))
 
     regions = documents["regions.yml"].data["regions"]
     themes = documents["themes.yml"].data.get("themes")
@@ -96,17 +94,49 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:
         today=today or date.today(),
     )
     valid = []
-    files = {"programme": (reporter.name(documents["programme.yml"].path), documents["programme.yml"])}
-    for path, doc in decisions:
-        if doc is not None:
-            rules.check_decision(doc.data, path.stem, ctx, reporter.for_file(doc))
-            valid.append(doc.data)
-            files[doc.data["id"]] = (reporter.name(path), doc)
+    files = {"programme": data_dir / "programme.yml"}
+    for path, data, problems in _check_decisions(decision_paths, data_dir.parent, ctx, mailboxes):
+        reporter.problems.extend(problems)
+        if data is not None:
+            valid.append(data)
+            files[data["id"]] = path
     _check_org_numbers(documents["regions.yml"], regions, valid, reporter)
     disputed = _check_programme(documents["programme.yml"], valid, reporter)
     if reporter.problems:
         raise InvalidData(reporter.problems)
     return Dataset(regions, themes, reasons, programme, sorted(valid, key=lambda d: d["id"]), files, disputed)
+
+
+# Each decision file is checked on its own, so many files are spread over the machine's cores.
+_PARALLEL_FROM = 64
+
+
+def _check_decisions(paths, root: Path, ctx, mailboxes: set):
+    jobs = [(path, root, ctx, mailboxes) for path in paths]
+    if len(jobs) < _PARALLEL_FROM:
+        return [_check_decision_file(job) for job in jobs]
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(_check_decision_file, jobs, chunksize=16))
+
+
+def _check_decision_file(job):
+    """(path, data if its schema holds else None, problems) for one decision file."""
+    path, root, ctx, mailboxes = job
+    reporter = _Reporter(root)
+    document = _read(path, "decision", reporter)
+    if document is None:
+        return path, None, reporter.problems
+    report = reporter.for_file(document)
+    _report_personal_details(document, mailboxes, report)
+    if ctx is not None:
+        rules.check_decision(document.data, path.stem, ctx, report)
+    return path, document.data, reporter.problems
+
+
+def _report_personal_details(document: YamlFile, mailboxes: set, report) -> None:
+    for path, text in strings_in(document.data):
+        for finding in personal_details(text, mailboxes):
+            report(path, finding)
 
 
 def _read(path: Path, schema: str | None, reporter: _Reporter) -> YamlFile | None:

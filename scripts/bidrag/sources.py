@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from .problems import Problem, field_path
+from .yamlfile import read_yaml
 
 _SPACE = re.compile(r"\s+")
 _SOFT_BREAK = re.compile(r"(\w)- (\w)")
@@ -46,14 +47,18 @@ def verify_document(document: Path, sha256: str, quotes, file: str, lines) -> li
     return problems
 
 
-def verify_sources(dataset, sources_dir: Path):
+def verify_sources(dataset, sources_dir: Path, root: Path):
     """Check every source document found in sources_dir; return (problems, checked, not found)."""
-    programme_name, programme_file = dataset.files["programme"]
+
+    def opened(path: Path):  # the file again, for the line numbers of its problems
+        return str(Path(path).relative_to(root)), read_yaml(path)
+
+    programme_name, programme_file = opened(dataset.files["programme"])
     facts = dataset.programme["facts"]
     documents = [(s["id"], s["file_name"], s["sha256"], programme_name, programme_file, [])
                  for s in dataset.programme["sources"]]
     for decision in dataset.decisions:
-        name, yaml_file = dataset.files[decision["id"]]
+        name, yaml_file = opened(dataset.files[decision["id"]])
         source = decision["source_document"]
         documents.append((decision["id"], source["file_name"], source["sha256"], name, yaml_file,
                           list(quotes_of_decision(decision))))
