@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build screenshots publish docker-context lock clean
+.PHONY: serve test check build screenshots publish docker-context lock bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lock: $(STAMP)
 	$(BIN)/pip install --quiet uv==0.13.8
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
 		--generate-hashes --no-header -o requirements.lock
+
+# Speed of the site against bare Datasette at 1x, 10x and 100x a decision round (minutes; not in make test).
+bench: $(STAMP)
+	$(BIN)/python -m bidrag.benchmark --write BENCHMARKS.md
 
 # Start page and a decision, desktop and phone width, into build/screenshots/ (needs Debian's chromium).
 screenshots: build

@@ -1,5 +1,6 @@
 """Data for the pages of one region, one decision and one measure (Datasette's row pages)."""
 
+import json
 import re
 
 from datasette import hookimpl
@@ -71,6 +72,21 @@ async def _region(datasette, region_id):
     }
 
 
+# Everything listed on a decision page besides its measures, in one round trip to the database.
+DECISION_LISTS = """
+select
+  (select json_group_array(json_object('year', year, 'amount', amount))
+     from (select year, amount from payments where decision_id = :id order by year)) as payments,
+  (select json_group_array(json_object('kind', kind, 'due_on', due_on, 'source_quote', source_quote))
+     from (select * from deadlines where decision_id = :id order by due_on)) as deadlines,
+  (select json_group_array(json_object('name', name, 'role', role))
+     from (select * from decision_makers where decision_id = :id order by position)) as makers,
+  (select json_group_array(json_object('id', r.id, 'name', r.name))
+     from decision_partners p join regions r on r.id = p.region_id where p.decision_id = :id) as partners,
+  (select json_group_array(json_object('release_id', release_id, 'published_at', published_at, 'summary', summary))
+     from (select * from changes where decision_id = :id order by id desc)) as changes"""
+
+
 async def _decision(datasette, decision_id):
     params = {"id": decision_id}
     rows = await fetch(datasette, """select d.*, r.name as region_name, s.title as source_title,
@@ -80,19 +96,9 @@ async def _decision(datasette, decision_id):
         return None
     decision = rows[0]
     measures = await fetch(datasette, MEASURES_OF_DECISION, params)
-    payments = await fetch(datasette, "select year, amount from payments where decision_id = :id order by year", params)
-    return {
-        "decision": decision,
-        "measures": measures,
-        "payments": payments,
-        "deadlines": await fetch(datasette, "select * from deadlines where decision_id = :id order by due_on", params),
-        "makers": await fetch(datasette, "select * from decision_makers where decision_id = :id order by position",
-                              params),
-        "partners": await fetch(datasette, """select r.id, r.name from decision_partners p
-            join regions r on r.id = p.region_id where p.decision_id = :id order by r.name""", params),
-        "reconciliation": reconcile(decision, measures, payments),
-        "changes": await fetch(datasette, "select * from changes where decision_id = :id order by id desc", params),
-    }
+    lists = {key: json.loads(value) for key, value in (await fetch(datasette, DECISION_LISTS, params))[0].items()}
+    return {"decision": decision, "measures": measures, **lists,
+            "reconciliation": reconcile(decision, measures, lists["payments"])}
 
 
 def reconcile(decision: dict, measures: list, payments: list) -> list[dict]:

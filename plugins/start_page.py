@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 
 from bidrag.formatting import sort_key
 from bidrag.site import fetch
@@ -30,6 +30,17 @@ select p.amount, p.year_from, p.year_to, p.value, s.title as source_title, s.kin
 from programme p join sources s on s.id = p.source_id
 where p.topic = 'yearly_frame' order by p.amount"""
 PERIOD = "select year_from, year_to from programme where topic = 'programme_period' limit 1"
+
+
+async def start_page_view(datasette, request):
+    # Datasette's own index view first lists every table with permission checks, which this page
+    # never shows and which cost most of its time; /.json stays Datasette's.
+    return Response.html(await datasette.render_template("index.html", {}, request=request, view_name="index"))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/$", start_page_view)]
 
 
 @hookimpl

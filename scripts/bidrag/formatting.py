@@ -1,6 +1,7 @@
 """Numbers, amounts, dates and sorting as Swedish readers expect them (via Babel's CLDR data)."""
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -10,6 +11,7 @@ LOCALE = "sv_SE"
 _SORT = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "é": "e", "è": "e", "ü": "y"})
 
 
+@lru_cache(maxsize=8192)  # the same amounts recur on every page; Babel's formatting is not free
 def number(value) -> str:
     """34870000 -> '34 870 000' with no-break spaces."""
     return format_decimal(value, locale=LOCALE)
@@ -23,6 +25,7 @@ def percent(value, decimals: int = 1) -> str:
     return f"{format_decimal(round(value, decimals), format='#,##0.0', locale=LOCALE)}\u00a0%"
 
 
+@lru_cache(maxsize=4096)
 def long_date(value) -> str:
     """'2025-11-11' or a date -> '11 november 2025'."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
