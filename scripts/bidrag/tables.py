@@ -125,19 +125,32 @@ TABLES = {
 _GRANTED = "('beviljad', 'delvis beviljad')"
 
 VIEWS = {
+    # One pass over each table: correlated subqueries per region took 0.1 s at 100x the data.
     "region_totals": f"""
+with
+  per_decision as (
+    select region_id, count(*) as decisions, sum(amount_applied) as applied,
+      sum(amount_granted) as granted, sum(amount_rejected) as rejected
+    from decisions group by region_id),
+  per_measure as (
+    select region_id, count(*) as measures,
+      count(case when status in {_GRANTED} then 1 end) as granted,
+      count(case when status = 'avslagen' then 1 end) as rejected
+    from measures group by region_id)
 select
   r.id as region_id,
   r.name as region_name,
   r.county_code,
-  (select count(*) from decisions d where d.region_id = r.id) as decisions,
-  (select count(*) from measures m where m.region_id = r.id) as measures,
-  (select count(*) from measures m where m.region_id = r.id and m.status in {_GRANTED}) as measures_granted,
-  (select count(*) from measures m where m.region_id = r.id and m.status = 'avslagen') as measures_rejected,
-  (select coalesce(sum(d.amount_applied), 0) from decisions d where d.region_id = r.id) as amount_applied,
-  (select coalesce(sum(d.amount_granted), 0) from decisions d where d.region_id = r.id) as amount_granted,
-  (select coalesce(sum(d.amount_rejected), 0) from decisions d where d.region_id = r.id) as amount_rejected
+  coalesce(d.decisions, 0) as decisions,
+  coalesce(m.measures, 0) as measures,
+  coalesce(m.granted, 0) as measures_granted,
+  coalesce(m.rejected, 0) as measures_rejected,
+  coalesce(d.applied, 0) as amount_applied,
+  coalesce(d.granted, 0) as amount_granted,
+  coalesce(d.rejected, 0) as amount_rejected
 from regions r
+left join per_decision d on d.region_id = r.id
+left join per_measure m on m.region_id = r.id
 order by r.county_code""",
     "theme_totals": f"""
 select
