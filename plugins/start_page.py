@@ -1,11 +1,12 @@
 """Data for the start page: key figures, the two charts, latest decisions, upcoming deadlines."""
 
 from datetime import date
+from pathlib import Path
 
 from datasette import Response, hookimpl
 
 from bidrag.formatting import sort_key
-from bidrag.site import fetch
+from bidrag.site import DATABASE, fetch
 
 TOTALS = """
 select count(*) as decisions, count(distinct region_id) as regions,
@@ -43,27 +44,42 @@ def register_routes():
     return [(r"^/$", start_page_view)]
 
 
+# The database is immutable, so the start page's aggregates only change with the date (upcoming
+# deadlines): compute them once per process and day instead of on every request.
+_computed: dict = {}
+
+
 @hookimpl
 def extra_template_vars(template, datasette):
     if template != "index.html":
         return None
 
     async def start_page():
-        totals = (await fetch(datasette, TOTALS))[0]
-        totals["share"] = 100 * totals["granted"] / totals["applied"] if totals["applied"] else None
-        regions = await fetch(datasette, "select * from region_totals")
-        regions.sort(key=lambda r: sort_key(r["region_name"]))
-        return {"start": {
-            "totals": totals,
-            "regions": regions,
-            "region_scale": max([r["amount_applied"] for r in regions] + [1]),
-            "years": await _payment_years(datasette),
-            "latest": await fetch(datasette, LATEST),
-            "upcoming": await fetch(datasette, UPCOMING, {"today": date.today().isoformat()}),
-            "changes": await fetch(datasette, CHANGES),
-        }}
+        database = Path(datasette.get_database(DATABASE).path)
+        stat = database.stat()
+        key = (str(database), stat.st_size, stat.st_mtime_ns, date.today())
+        if key not in _computed:
+            _computed.clear()
+            _computed[key] = await _start_data(datasette)
+        return {"start": _computed[key]}
 
     return start_page
+
+
+async def _start_data(datasette) -> dict:
+    totals = (await fetch(datasette, TOTALS))[0]
+    totals["share"] = 100 * totals["granted"] / totals["applied"] if totals["applied"] else None
+    regions = await fetch(datasette, "select * from region_totals")
+    regions.sort(key=lambda r: sort_key(r["region_name"]))
+    return {
+        "totals": totals,
+        "regions": regions,
+        "region_scale": max([r["amount_applied"] for r in regions] + [1]),
+        "years": await _payment_years(datasette),
+        "latest": await fetch(datasette, LATEST),
+        "upcoming": await fetch(datasette, UPCOMING, {"today": date.today().isoformat()}),
+        "changes": await fetch(datasette, CHANGES),
+    }
 
 
 async def _payment_years(datasette) -> dict:
