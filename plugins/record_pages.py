@@ -2,12 +2,14 @@
 
 import json
 import re
+from collections import OrderedDict
+from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 from bidrag.formatting import kronor
-from bidrag.site import fetch
+from bidrag.site import DATABASE, fetch
 
 DECISIONS_OF_REGION = """
 select d.*, (select count(*) from decision_partners p where p.decision_id = d.id) as partners
@@ -42,6 +44,11 @@ def _key(request) -> str:
     return tilde_decode(request.url_vars["pks"])
 
 
+# The database is immutable: a page's data is read once per database file and kept, bounded.
+_records: OrderedDict = OrderedDict()
+_MAX_RECORDS = 1024
+
+
 @hookimpl
 def extra_template_vars(view_name, table, request, datasette):
     if view_name != "row" or table not in ("regions", "decisions", "measures"):
@@ -49,7 +56,16 @@ def extra_template_vars(view_name, table, request, datasette):
     page = {"regions": _region, "decisions": _decision, "measures": _measure}[table]
 
     async def inner():
-        return {"record": await page(datasette, _key(request))}
+        database = Path(datasette.get_database(DATABASE).path)
+        stat = database.stat()
+        key = (str(database), stat.st_size, stat.st_mtime_ns, table, _key(request))
+        if key in _records:
+            _records.move_to_end(key)
+        else:
+            _records[key] = await page(datasette, _key(request))
+            if len(_records) > _MAX_RECORDS:
+                _records.popitem(last=False)
+        return {"record": _records[key]}
 
     return inner
 

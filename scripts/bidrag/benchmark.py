@@ -170,9 +170,9 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
                     rows.append({"name": name, "path": path, "json": is_json, "site": mine, "bare": theirs})
                     ratio = f"{mine['rps'] / theirs['rps']:.2f}" if theirs else "–"
                     bare_text = (f"{theirs['rps']:7.1f} req/s p50 {theirs['p50']:6.1f} p95 {theirs['p95']:6.1f} ms"
-                                 if theirs else "(saknas i bar Datasette)")
+                                 f" fel {theirs['errors']}" if theirs else "(saknas i bar Datasette)")
                     print(f"  {name:22} sajt {mine['rps']:7.1f} req/s p50 {mine['p50']:6.1f} p95 {mine['p95']:6.1f} ms"
-                          f" | bar {bare_text} | kvot {ratio}", flush=True)
+                          f" fel {mine['errors']} | bar {bare_text} | kvot {ratio}", flush=True)
                 built.update(rows=rows, site_peak_mb=_peak_rss_mb(site.pid), bare_peak_mb=_peak_rss_mb(bare.pid))
             finally:
                 for process in (site, bare):
@@ -215,14 +215,15 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
                      f"{r['bare_peak_mb']:.0f} MB |")
     for r in results:
         lines += ["", f"## {r['scale']}x", "",
-                  "| endpoint | site req/s | site p50 | site p95 | bare req/s | bare p50 | bare p95 | site/bare |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| endpoint | site req/s | site p50 | site p95 | site errors | bare req/s | bare p50 | bare p95 "
+                  "| bare errors | site/bare |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for row in r["rows"]:
             s, b = row["site"], row["bare"]
-            bare_cells = f"{b['rps']:.1f} | {b['p50']:.1f} ms | {b['p95']:.1f} ms | {s['rps'] / b['rps']:.2f}" \
-                if b else "– | – | – | –"
+            bare_cells = (f"{b['rps']:.1f} | {b['p50']:.1f} ms | {b['p95']:.1f} ms | {b['errors']} | "
+                          f"{s['rps'] / b['rps']:.2f}") if b else "– | – | – | – | –"
             lines.append(f"| {row['name']} (`{row['path']}`) | {s['rps']:.1f} | {s['p50']:.1f} ms | "
-                         f"{s['p95']:.1f} ms | {bare_cells} |")
+                         f"{s['p95']:.1f} ms | {s['errors']} | {bare_cells} |")
     return "\n".join(lines) + "\n"
 
 
