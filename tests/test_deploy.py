@@ -10,7 +10,7 @@ import time
 import tomllib
 import urllib.request
 
-from bidrag.browser import _free_port
+from bidrag.browser import free_port
 
 from .conftest import ROOT
 
@@ -49,7 +49,7 @@ def test_the_image_command_serves_the_site_with_cache_headers(site_workspace):
                     "build/inspect-data.json"], cwd=app, check=True, capture_output=True)
     command = json.loads(re.search(r"^CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.M | re.S).group(1))
     assert command[:4] == ["bidrag", "--root", "/app", "serve"]
-    port = _free_port()
+    port = free_port()
     arguments = [a if a != "/app" else str(app) for a in command[1:]]
     arguments[arguments.index("--port") + 1] = str(port)
     arguments[arguments.index("--host") + 1] = "127.0.0.1"

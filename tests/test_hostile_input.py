@@ -4,6 +4,7 @@ exit code, never a traceback, and the database that is live stays exactly as it 
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -44,6 +45,17 @@ def fresh_project(with_site: bool = False) -> Project:
     return Project(root)
 
 
+@contextmanager
+def prepared(command: str, with_site: bool = False):
+    """A fresh copy of the data on which `command` (build or publish) has succeeded once."""
+    project = fresh_project(with_site)
+    try:
+        assert run_cli(project, command).exit_code == 0
+        yield project
+    finally:
+        shutil.rmtree(project.root)
+
+
 def assert_clean_exit(result, allowed=(0, 1)):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
@@ -59,9 +71,7 @@ def set_in(data, path, value):
 @SETTINGS
 @given(field=st.sampled_from(FIELDS), value=VALUES)
 def test_wrong_values_in_a_decision(field, value):
-    project = fresh_project()
-    try:
-        assert run_cli(project, "build").exit_code == 0
+    with prepared("build") as project:
         live = project.db_path.read_bytes()
         path = project.root / DECISION
         decision = read_yaml(path)
@@ -74,16 +84,12 @@ def test_wrong_values_in_a_decision(field, value):
                 assert "data/" in result.output
         if result.exit_code == 1:
             assert project.db_path.read_bytes() == live
-    finally:
-        shutil.rmtree(project.root)
 
 
 @SETTINGS
 @given(cut=st.integers(min_value=0, max_value=20_000), garbage=st.binary(max_size=64))
 def test_truncated_or_broken_bytes_in_a_decision_file(cut, garbage):
-    project = fresh_project()
-    try:
-        assert run_cli(project, "build").exit_code == 0
+    with prepared("build") as project:
         live = project.db_path.read_bytes()
         path = project.root / DECISION
         original = path.read_bytes()
@@ -94,8 +100,6 @@ def test_truncated_or_broken_bytes_in_a_decision_file(cut, garbage):
             assert DECISION in result.output
         if result.exit_code == 1:
             assert project.db_path.read_bytes() == live
-    finally:
-        shutil.rmtree(project.root)
 
 
 @SETTINGS
@@ -124,9 +128,7 @@ def test_damaged_documents_to_extract(tmp_path_factory, data):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(FIELDS), value=VALUES)
 def test_publishing_hostile_data_never_touches_the_live_site(field, value):
-    project = fresh_project(with_site=True)
-    try:
-        assert run_cli(project, "publish").exit_code == 0
+    with prepared("publish", with_site=True) as project:
         live = project.root / "build" / "site" / "bidrag.db"
         before = (os.readlink(live), live.read_bytes())
         path = project.root / DECISION
@@ -137,5 +139,3 @@ def test_publishing_hostile_data_never_touches_the_live_site(field, value):
         assert_clean_exit(result)
         if result.exit_code == 1:
             assert (os.readlink(live), live.read_bytes()) == before
-    finally:
-        shutil.rmtree(project.root)

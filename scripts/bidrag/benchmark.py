@@ -25,6 +25,7 @@ from pathlib import Path
 import datasette
 import httpx
 
+from .browser import free_port
 from .project import Project
 from .site import serve_arguments
 from .synthetic import write_synthetic_tree
@@ -43,14 +44,6 @@ def endpoints(decision_id: str) -> list[tuple[str, str, bool, bool]]:
         ("Sökning", "/bidrag/measures?_search=taligenk%C3%A4nning", False, False),
         ("JSON-API", "/bidrag/measures.json?_shape=array&status=avslagen&_size=100", True, True),
     ]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(arguments: list[str], port: int) -> subprocess.Popen:
@@ -158,7 +151,7 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
             print(f"\n{scale}x: {built['decisions']} beslut, {built['measures']} åtgärder, "
                   f"bygget {built['build_s']:.2f} s, topp {built['build_peak_mb']:.0f} MB, "
                   f"databasen {built['db_mb']:.1f} MB", flush=True)
-            site_port, bare_port = _free_port(), _free_port()
+            site_port, bare_port = free_port(), free_port()
             site = _start(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
             bare = _start(["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port",
                            str(bare_port)], bare_port)

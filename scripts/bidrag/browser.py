@@ -23,7 +23,7 @@ class BrowserMissing(Exception):
     pass
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -32,7 +32,7 @@ def _free_port() -> int:
 @contextmanager
 def live_server(project: Project, db_path: Path | None = None, timeout: float = 30.0):
     """Serve the site exactly as `bidrag serve` does, on a free loopback port; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     arguments = serve_arguments(project, "127.0.0.1", port, db_path)
     process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
