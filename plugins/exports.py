@@ -10,7 +10,7 @@ from datasette import Response, hookimpl
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
-from bidrag.site import DATABASE, fetch
+from bidrag.site import DATABASE, database_version, fetch
 from bidrag.tables import TABLES, VIEWS
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -32,7 +32,8 @@ def cached(view):
     bodies = {}
 
     async def serve(datasette, request):
-        key = (id(datasette), tuple(sorted(request.url_vars.items())), datasette.absolute_url(request, "/"))
+        key = (database_version(datasette), tuple(sorted(request.url_vars.items())),
+               datasette.absolute_url(request, "/"))
         if key not in bodies:
             if len(bodies) >= 64:  # the Host header is the client's to choose: keep the cache bounded
                 bodies.pop(next(iter(bodies)))

@@ -3,13 +3,12 @@
 import json
 import re
 from collections import OrderedDict
-from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 from bidrag.formatting import kronor
-from bidrag.site import DATABASE, fetch
+from bidrag.site import database_version, fetch
 
 DECISIONS_OF_REGION = """
 select d.*, (select count(*) from decision_partners p where p.decision_id = d.id) as partners
@@ -56,9 +55,7 @@ def extra_template_vars(view_name, table, request, datasette):
     page = {"regions": _region, "decisions": _decision, "measures": _measure}[table]
 
     async def inner():
-        database = Path(datasette.get_database(DATABASE).path)
-        stat = database.stat()
-        key = (str(database), stat.st_size, stat.st_mtime_ns, table, _key(request))
+        key = (database_version(datasette), table, _key(request))
         if key in _records:
             _records.move_to_end(key)
         else:

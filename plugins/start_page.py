@@ -1,12 +1,11 @@
 """Data for the start page: key figures, the two charts, latest decisions, upcoming deadlines."""
 
 from datetime import date
-from pathlib import Path
 
 from datasette import Response, hookimpl
 
 from bidrag.formatting import sort_key
-from bidrag.site import DATABASE, fetch
+from bidrag.site import database_version, fetch
 
 TOTALS = """
 select count(*) as decisions, count(distinct region_id) as regions,
@@ -55,9 +54,7 @@ def extra_template_vars(template, datasette):
         return None
 
     async def start_page():
-        database = Path(datasette.get_database(DATABASE).path)
-        stat = database.stat()
-        key = (str(database), stat.st_size, stat.st_mtime_ns, date.today())
+        key = (database_version(datasette), date.today())
         if key not in _computed:
             _computed.clear()
             _computed[key] = await _start_data(datasette)

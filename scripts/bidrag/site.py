@@ -77,3 +77,10 @@ async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> l
     """Rows of a read-only query on the published database, as dicts (for the site's pages)."""
     result = await datasette.get_database(DATABASE).execute(sql, params or {})
     return [dict(row) for row in result.rows]
+
+
+def database_version(datasette: Datasette) -> tuple:
+    """Identifies the served database file: the key for anything computed once from it."""
+    path = Path(datasette.get_database(DATABASE).path)
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
