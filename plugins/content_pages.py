@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 
 from bidrag.formatting import sort_key
-from bidrag.site import DATABASE, fetch
+from bidrag.site import DATABASE, fetch, site_url
 
 GRANTED_BY_THEME = """
 select t.id as theme_id, t.name as theme_name, t.description as theme_description,
@@ -66,7 +66,7 @@ def extra_template_vars(template, datasette, request):
         async def data_and_api():
             tables = datasette.metadata("tables", database=DATABASE) or {}
             return {
-                "base_url": datasette.absolute_url(request, "/").rstrip("/"),
+                "base_url": site_url(datasette, request),
                 "examples": API_EXAMPLES,
                 "tables": tables,
                 "sources": await fetch(datasette, "select * from sources order by kind desc, id"),

@@ -10,7 +10,7 @@ from datasette import Response, hookimpl
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
-from bidrag.site import DATABASE, database_version, fetch
+from bidrag.site import DATABASE, database_version, fetch, site_url
 from bidrag.tables import TABLES, VIEWS
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -32,8 +32,7 @@ def cached(view):
     bodies = {}
 
     async def serve(datasette, request):
-        key = (database_version(datasette), tuple(sorted(request.url_vars.items())),
-               datasette.absolute_url(request, "/"))
+        key = (database_version(datasette), tuple(sorted(request.url_vars.items())), site_url(datasette, request))
         if key not in bodies:
             if len(bodies) >= 64:  # the Host header is the client's to choose: keep the cache bounded
                 bodies.pop(next(iter(bodies)))
@@ -111,7 +110,7 @@ async def datapackage(datasette, request):
         "name": "bidrag-effektiv-halso-och-sjukvard",
         "title": datasette.metadata("title"),
         "description": datasette.metadata("description"),
-        "homepage": datasette.absolute_url(request, "/"),
+        "homepage": site_url(datasette, request) + "/",
         "licenses": [{"name": "CC0-1.0", "path": str(LICENSE), "title": "Creative Commons Zero v1.0 Universal"}],
         "sources": [{"title": PUBLISHER, "path": datasette.metadata("source_url")}],
         "contributors": [{"title": PUBLISHER, "email": MAILBOX, "role": "publisher"}],
@@ -123,7 +122,7 @@ async def datapackage(datasette, request):
 
 @cached
 async def dcat(datasette, request):
-    base = datasette.absolute_url(request, "/").rstrip("/")
+    base = site_url(datasette, request)
     releases = await fetch(datasette, "select min(published_at) as first, max(published_at) as last from releases")
     graph = Graph()
     graph.bind("dcat", DCAT)

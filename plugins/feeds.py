@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from bidrag.formatting import kronor, long_date
-from bidrag.site import fetch
+from bidrag.site import fetch, site_url
 
 FEEDS = {
     "decisions": "Nya och ändrade beslut",
@@ -45,7 +45,7 @@ def _when(value: str) -> datetime:
 
 
 async def _entries(datasette, request, feed: str) -> tuple[list[dict], str]:
-    base = datasette.absolute_url(request, "/").rstrip("/")
+    base = site_url(datasette, request)
     entries = []
     if feed == "decisions":
         for d in await fetch(datasette, DECISIONS):
@@ -124,7 +124,7 @@ async def deadlines_ics(datasette, request):
     region = request.url_vars.get("region_id")
     if region is not None and not await fetch(datasette, "select 1 from regions where id = :id", {"id": region}):
         return Response.text("Regionen finns inte", status=404)
-    base = datasette.absolute_url(request, "/").rstrip("/")
+    base = site_url(datasette, request)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Effektivitetsdelegationen//bidrag//SV")
     calendar.add("version", "2.0")

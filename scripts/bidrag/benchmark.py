@@ -18,14 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
 import datasette
 import httpx
 
-from .browser import free_port
+from .browser import free_port, start_datasette
 from .project import Project
 from .site import serve_arguments
 from .synthetic import write_synthetic_tree
@@ -44,20 +43,6 @@ def endpoints(decision_id: str) -> list[tuple[str, str, bool, bool]]:
         ("Sökning", "/bidrag/measures?_search=taligenk%C3%A4nning", False, False),
         ("JSON-API", "/bidrag/measures.json?_shape=array&status=avslagen&_size=100", True, True),
     ]
-
-
-def _start(arguments: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"datasette did not start: {arguments}")
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -152,8 +137,8 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
                   f"bygget {built['build_s']:.2f} s, topp {built['build_peak_mb']:.0f} MB, "
                   f"databasen {built['db_mb']:.1f} MB", flush=True)
             site_port, bare_port = free_port(), free_port()
-            site = _start(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
-            bare = _start(["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port",
+            site = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
+            bare = start_datasette(["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port",
                            str(bare_port)], bare_port)
             try:
                 rows = []

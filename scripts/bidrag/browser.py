@@ -29,25 +29,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> subprocess.Popen:
+    """Run `datasette` with arguments and return once it answers on 127.0.0.1:port."""
+    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def live_server(project: Project, db_path: Path | None = None, timeout: float = 30.0):
     """Serve the site exactly as `bidrag serve` does, on a free loopback port; yield its base URL."""
     port = free_port()
-    arguments = serve_arguments(project, "127.0.0.1", port, db_path)
-    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    process = start_datasette(serve_arguments(project, "127.0.0.1", port, db_path), port, timeout)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.1)
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)

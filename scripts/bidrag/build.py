@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import search
-from .dataset import Dataset, disagreeing_topics
+from .dataset import Dataset
 from .synthetic import SYNTHETIC_PREFIX
 from .tables import TABLES, VIEWS
 
@@ -45,9 +45,9 @@ def build_database(dataset: Dataset, db_path: Path, allow_synthetic: bool = Fals
                 counts = _write(dataset, temp, extend)
             except sqlite3.Error as error:
                 raise BuildError(f"SQLite: {error}") from error
-            _fsync(temp)
+            fsync(temp)
             os.replace(temp, db_path)
-            _fsync(db_path.parent)
+            fsync(db_path.parent)
         finally:
             temp.unlink(missing_ok=True)
     return counts
@@ -63,7 +63,8 @@ def _exclusive(db_path: Path):
         yield
 
 
-def _fsync(path: Path):
+def fsync(path: Path) -> None:
+    """Flush a file or a directory entry to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -151,7 +152,7 @@ def _rows(dataset: Dataset):
     yield "decision_makers", [
         {"decision_id": d["id"], "position": i, **p} for d in decisions for i, p in enumerate(d["decision_makers"], 1)
     ]
-    yield "programme", _programme_rows(dataset.programme)
+    yield "programme", _programme_rows(dataset.programme, set(dataset.disputed_topics))
 
 
 def _columns(item: dict, table: str) -> dict:
@@ -199,8 +200,7 @@ def _measure_row(d: dict, m: dict, theme_names: dict) -> dict:
     }
 
 
-def _programme_rows(programme: dict) -> list:
-    disputed = disagreeing_topics(programme["facts"])
+def _programme_rows(programme: dict, disputed: set) -> list:
     rows = []
     for fact in programme["facts"]:
         rows.append({

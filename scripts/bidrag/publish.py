@@ -16,13 +16,14 @@ import json
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
 
-from .build import BuildError, build_database
+from .build import BuildError, build_database, fsync
 from .dataset import Dataset
 from .formatting import kronor
 from .project import Project
@@ -61,11 +62,7 @@ class Site:
         temp.unlink(missing_ok=True)
         temp.symlink_to(release.relative_to(self.root))
         os.replace(temp, self.live)
-        directory = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        fsync(self.root)
 
 
 @dataclass
@@ -157,12 +154,19 @@ def _empty_snapshot() -> dict:
     return {"decisions": {}, "measures": {}, "payments": {}, "deadlines": {}}
 
 
-def snapshot(path: Path) -> dict:
+@contextmanager
+def _read_only(path: Path):
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
     try:
-        return snapshot_of(connection)
+        yield connection
     finally:
         connection.close()
+
+
+def snapshot(path: Path) -> dict:
+    with _read_only(path) as connection:
+        return snapshot_of(connection)
 
 
 def snapshot_of(connection) -> dict:
@@ -245,22 +249,15 @@ def _show(value) -> str:
 
 def _history(live: Path) -> dict:
     """The live release's publication history, to carry into the next release."""
-    connection = sqlite3.connect(f"file:{live}?mode=ro", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
+    with _read_only(live) as connection:
         return {table: [dict(r) for r in connection.execute(f"select * from {table} order by id")]
                 for table in ("releases", "changes")}
-    finally:
-        connection.close()
 
 
 def _release_sha(path: Path) -> str | None:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    with _read_only(path) as connection:
         row = connection.execute("select data_sha256 from releases order by id desc limit 1").fetchone()
         return row[0] if row else None
-    finally:
-        connection.close()
 
 
 def _labels(project: Project) -> dict:

@@ -79,6 +79,11 @@ async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> l
     return [dict(row) for row in result.rows]
 
 
+def site_url(datasette: Datasette, request) -> str:
+    """The site's absolute address without a trailing slash, for feeds, catalogues and examples."""
+    return datasette.absolute_url(request, "/").rstrip("/")
+
+
 def database_version(datasette: Datasette) -> tuple:
     """Identifies the served database file: the key for anything computed once from it."""
     path = Path(datasette.get_database(DATABASE).path)

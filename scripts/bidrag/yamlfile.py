@@ -12,10 +12,13 @@ class _Loader(_BaseLoader):
     """Safe loader that leaves dates as text: the schema checks them as ISO 8601 strings."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+def without_timestamps(resolvers: dict) -> dict:
+    """PyYAML's implicit resolvers minus the one that turns 2025-11-11 into a date object."""
+    return {first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+            for first, entries in resolvers.items()}
+
+
+_Loader.yaml_implicit_resolvers = without_timestamps(_BaseLoader.yaml_implicit_resolvers)
 
 
 MAX_BYTES = 1_000_000  # a decision file is some 15 kB; anything near this is a mistake or an attack

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from ..problems import field_path
+from ..yamlfile import without_timestamps
 from .decision import Draft
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -15,10 +16,7 @@ class _DraftDumper(_Dumper):
     """Dates stay unquoted, amounts get digit groups (147_971_000), prose uses block style."""
 
 
-_DraftDumper.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Dumper.yaml_implicit_resolvers.items()
-}
+_DraftDumper.yaml_implicit_resolvers = without_timestamps(_Dumper.yaml_implicit_resolvers)
 _DraftDumper.add_representer(
     int, lambda dumper, value: dumper.represent_scalar(
         "tag:yaml.org,2002:int", f"{value:_}" if abs(value) >= 10_000 else str(value)))
