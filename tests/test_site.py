@@ -154,3 +154,15 @@ def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built
     settings = subprocess.run([sys.executable, "-m", "datasette", *arguments, "--get", "/-/settings.json"],
                               capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(settings.stdout)["suggest_facets"] is False
+
+
+def test_serve_explains_a_database_file_with_another_name(project, built_db, tmp_path):
+    from click.testing import CliRunner
+
+    from bidrag.cli import cli
+
+    other = tmp_path / "annat.db"
+    other.write_bytes(built_db.read_bytes())
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "serve", "--db", str(other)])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
+    assert "must be bidrag.db" in result.stderr

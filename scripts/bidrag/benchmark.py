@@ -146,7 +146,7 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
                     mine = load(f"http://127.0.0.1:{site_port}{path}", concurrency, seconds)
                     theirs = load(f"http://127.0.0.1:{bare_port}{path}", concurrency, seconds) if shared else None
                     rows.append({"name": name, "path": path, "json": is_json, "site": mine, "bare": theirs})
-                    ratio = f"{mine['rps'] / theirs['rps']:.2f}" if theirs else "–"
+                    ratio = _ratio(mine, theirs)
                     bare_text = (f"{theirs['rps']:7.1f} req/s p50 {theirs['p50']:6.1f} p95 {theirs['p95']:6.1f} ms"
                                  f" fel {theirs['errors']}" if theirs else "(saknas i bar Datasette)")
                     print(f"  {name:22} sajt {mine['rps']:7.1f} req/s p50 {mine['p50']:6.1f} p95 {mine['p95']:6.1f} ms"
@@ -160,6 +160,13 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def _ratio(site: dict, bare: dict | None) -> str:
+    """Throughput site/bare; bare may finish no request at all in a short window."""
+    if bare is None:
+        return "–"
+    return f"{site['rps'] / bare['rps']:.2f}" if bare["rps"] else "∞ (bar: 0 req/s)"
 
 
 def machine() -> dict:
@@ -199,7 +206,7 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
         for row in r["rows"]:
             s, b = row["site"], row["bare"]
             bare_cells = (f"{b['rps']:.1f} | {b['p50']:.1f} ms | {b['p95']:.1f} ms | {b['errors']} | "
-                          f"{s['rps'] / b['rps']:.2f}") if b else "– | – | – | – | –"
+                          f"{_ratio(s, b)}") if b else "– | – | – | – | –"
             lines.append(f"| {row['name']} (`{row['path']}`) | {s['rps']:.1f} | {s['p50']:.1f} ms | "
                          f"{s['p95']:.1f} ms | {s['errors']} | {bare_cells} |")
     return "\n".join(lines) + "\n"

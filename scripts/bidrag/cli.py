@@ -225,7 +225,10 @@ def serve(project, host, port, db_path, inspect_file):
     db_path = db_path or project.db_path
     if not db_path.exists():
         raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
-    arguments = serve_arguments(project, host, port, db_path)
+    try:
+        arguments = serve_arguments(project, host, port, db_path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     if inspect_file:
         arguments += ["--inspect-file", str(inspect_file)]
     _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
