@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build screenshots publish docker-context lock bench clean
+.PHONY: serve test check build screenshots publish docker-context lock bench clean debian-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,15 @@ bench: $(STAMP)
 	$(BIN)/python -m bidrag.benchmark --write BENCHMARKS.md
 
 # Start page and a decision, desktop and phone width, into build/screenshots/ (needs Debian's chromium).
-screenshots: build
+screenshots: build debian-packages
 	$(BIN)/bidrag screenshots
 
-test: $(STAMP)
+# Debian's Chromium (and whatever else debian-packages.txt lists): installed as root, else a clear message.
+debian-packages:
+	scripts/install-debian-packages
+
+test: $(STAMP) debian-packages
+	$(BIN)/ruff format --check scripts plugins tests
 	$(BIN)/ruff check scripts plugins tests
 	$(BIN)/pytest -q
 

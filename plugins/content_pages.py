@@ -27,16 +27,20 @@ order by m.decided_on desc, m.id"""
 
 # Examples on the API page; each is requested by the tests, so none can go stale unnoticed.
 API_EXAMPLES = [
-    ("Alla beslut som JSON, med belopp, utbetalningsplan och tidsfrister",
-     "/bidrag/decisions.json?_shape=array"),
+    ("Alla beslut som JSON, med belopp, utbetalningsplan och tidsfrister", "/bidrag/decisions.json?_shape=array"),
     ("Avslagna åtgärder med skälen, som JSON", "/bidrag/measures.json?_shape=array&status=avslagen"),
     ("Sök bland åtgärderna (hittar även delar av ord)", "/bidrag/measures.json?_shape=array&_search=robot"),
     ("Åtgärder inom ett tema", "/bidrag/measures.json?_shape=array&themes__arraycontains=AI"),
     ("Summor per region (färdig fråga)", "/bidrag/totals_per_region.json?_shape=array"),
     ("Alla åtgärder som CSV, med namn i stället för id", "/bidrag/measures.csv?_labels=on&_size=max"),
     ("Avslagna åtgärder och skälen som CSV", "/bidrag/rejected_measures.csv"),
-    ("Egen SQL-fråga: utbetalningar per år", "/bidrag.json?" + urlencode(
-        {"sql": "select year, sum(amount) as amount from payments group by year order by year", "_shape": "array"})),
+    (
+        "Egen SQL-fråga: utbetalningar per år",
+        "/bidrag.json?"
+        + urlencode(
+            {"sql": "select year, sum(amount) as amount from payments group by year order by year", "_shape": "array"}
+        ),
+    ),
     ("Hela databasen som SQLite-fil", "/bidrag.db"),
 ]
 
@@ -44,8 +48,9 @@ API_EXAMPLES = [
 def _grouped(rows, key, name, description):
     groups = {}
     for row in rows:
-        group = groups.setdefault(row[key], {"id": row[key], "name": row[name], "description": row[description],
-                                             "measures": []})
+        group = groups.setdefault(
+            row[key], {"id": row[key], "name": row[name], "description": row[description], "measures": []}
+        )
         group["measures"].append(row)
     return sorted(groups.values(), key=lambda g: sort_key(g["name"]))
 
@@ -53,16 +58,21 @@ def _grouped(rows, key, name, description):
 @hookimpl
 def extra_template_vars(template, datasette, request):
     if template == "pages/good_examples.html":
+
         async def good_examples():
             rows = await fetch(datasette, GRANTED_BY_THEME)
             return {"themes": _grouped(rows, "theme_id", "theme_name", "theme_description")}
+
         return good_examples
     if template == "pages/rejections.html":
+
         async def rejections():
             rows = await fetch(datasette, REJECTED_BY_REASON)
             return {"categories": _grouped(rows, "category_id", "category_name", "category_description")}
+
         return rejections
     if template == "pages/data_and_api.html":
+
         async def data_and_api():
             tables = datasette.metadata("tables", database=DATABASE) or {}
             return {
@@ -72,5 +82,6 @@ def extra_template_vars(template, datasette, request):
                 "sources": await fetch(datasette, "select * from sources order by kind desc, id"),
                 "queries": datasette.metadata("queries", database=DATABASE) or {},
             }
+
         return data_and_api
     return None

@@ -38,8 +38,9 @@ def cached(view):
                 bodies.pop(next(iter(bodies)))
             bodies[key] = await view(datasette, request)
         response = bodies[key]
-        return Response(response.body, status=response.status, headers=response.headers,
-                        content_type=response.content_type)
+        return Response(
+            response.body, status=response.status, headers=response.headers, content_type=response.content_type
+        )
 
     return serve
 
@@ -61,8 +62,9 @@ async def table_csv(datasette, request):
     writer.writerows(list(row) for row in result.rows)
     body = ("\ufeff" if excel else "") + buffer.getvalue()
     name = f"{table}-excel.csv" if excel else f"{table}.csv"
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, content_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _field_type(column: str, python_type) -> str:
@@ -79,9 +81,13 @@ async def _schema(datasette, table: str) -> dict:
         spec = TABLES[table]
         pk = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
         types = spec.columns
-        schema = {"primaryKey": pk, "foreignKeys": [
-            {"fields": column, "reference": {"resource": other, "fields": other_column}}
-            for column, other, other_column in spec.foreign_keys]}
+        schema = {
+            "primaryKey": pk,
+            "foreignKeys": [
+                {"fields": column, "reference": {"resource": other, "fields": other_column}}
+                for column, other, other_column in spec.foreign_keys
+            ],
+        }
         required = set(spec.not_null) | set(pk)
     else:
         info = await fetch(datasette, f"select name, type from pragma_table_info('{table}')")
@@ -101,11 +107,18 @@ async def datapackage(datasette, request):
     resources = []
     for table in EXPORTED:
         meta = datasette.table_metadata(DATABASE, table)
-        resources.append({
-            "name": table, "path": f"{table}.csv", "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8", "title": meta.get("title", table), "description": meta.get("description", ""),
-            "schema": await _schema(datasette, table),
-        })
+        resources.append(
+            {
+                "name": table,
+                "path": f"{table}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": meta.get("title", table),
+                "description": meta.get("description", ""),
+                "schema": await _schema(datasette, table),
+            }
+        )
     package = {
         "name": "bidrag-effektiv-halso-och-sjukvard",
         "title": datasette.metadata("title"),
@@ -116,8 +129,7 @@ async def datapackage(datasette, request):
         "contributors": [{"title": PUBLISHER, "email": MAILBOX, "role": "publisher"}],
         "resources": resources,
     }
-    return Response(json.dumps(package, ensure_ascii=False, indent=2),
-                    content_type="application/json; charset=utf-8")
+    return Response(json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
 
 
 @cached

@@ -32,8 +32,11 @@ DEADLINES = """
 select x.decision_id, x.kind, x.due_on, x.source_quote, r.name as region_name, d.decided_on
 from deadlines x join regions r on r.id = x.region_id join decisions d on d.id = x.decision_id
 where :region is null or x.region_id = :region order by x.due_on, x.decision_id"""
-KIND_TITLES = {"genomförande": "Åtgärderna ska vara genomförda", "delredovisning": "Delredovisning",
-               "slutredovisning": "Slutredovisning"}
+KIND_TITLES = {
+    "genomförande": "Åtgärderna ska vara genomförda",
+    "delredovisning": "Delredovisning",
+    "slutredovisning": "Slutredovisning",
+}
 
 
 def _iso(day: str) -> str:
@@ -51,27 +54,38 @@ async def _entries(datasette, request, feed: str) -> tuple[list[dict], str]:
         for d in await fetch(datasette, DECISIONS):
             url = f"{base}/bidrag/decisions/{d['id']}"
             measures = "".join(f"<li>{escape(m)}</li>" for m in (d["measures"] or "").split("|") if m)
-            entries.append({
-                "id": url, "url": url,
-                "title": f"{d['region_name']}: {d['outcome']}, {kronor(d['amount_granted'])} av "
-                         f"{kronor(d['amount_applied'])}",
-                "html": f"<p>Beslut {escape(long_date(d['decided_on']))}. {escape(d['outcome_quote'])}</p>"
-                        f"<ul>{measures}</ul>",
-                "published": _iso(d["decided_on"]), "updated": _iso(d["changed_at"] or d["decided_on"]),
-                "tags": [d["outcome"], d["region_name"]],
-            })
+            entries.append(
+                {
+                    "id": url,
+                    "url": url,
+                    "title": f"{d['region_name']}: {d['outcome']}, {kronor(d['amount_granted'])} av "
+                    f"{kronor(d['amount_applied'])}",
+                    "html": f"<p>Beslut {escape(long_date(d['decided_on']))}. {escape(d['outcome_quote'])}</p>"
+                    f"<ul>{measures}</ul>",
+                    "published": _iso(d["decided_on"]),
+                    "updated": _iso(d["changed_at"] or d["decided_on"]),
+                    "tags": [d["outcome"], d["region_name"]],
+                }
+            )
     else:
         for c in await fetch(datasette, CHANGES):
-            url = (f"{base}/bidrag/decisions/{c['decision_id']}" if c["still_published"]
-                   else f"{base}/bidrag/changes?decision_id={c['decision_id']}")
+            url = (
+                f"{base}/bidrag/decisions/{c['decision_id']}"
+                if c["still_published"]
+                else f"{base}/bidrag/changes?decision_id={c['decision_id']}"
+            )
             items = "".join(f"<li>{escape(s)}</li>" for s in c["summaries"].split("|"))
-            entries.append({
-                "id": f"{base}/bidrag/changes?decision_id={c['decision_id']}&release_id={c['release_id']}",
-                "url": url,
-                "title": f"{c['kind'].capitalize()}: {c['region_name']} (publicering {c['release_id']})",
-                "html": f"<ul>{items}</ul>", "published": c["published_at"], "updated": c["published_at"],
-                "tags": [c["kind"], c["region_name"]],
-            })
+            entries.append(
+                {
+                    "id": f"{base}/bidrag/changes?decision_id={c['decision_id']}&release_id={c['release_id']}",
+                    "url": url,
+                    "title": f"{c['kind'].capitalize()}: {c['region_name']} (publicering {c['release_id']})",
+                    "html": f"<ul>{items}</ul>",
+                    "published": c["published_at"],
+                    "updated": c["published_at"],
+                    "tags": [c["kind"], c["region_name"]],
+                }
+            )
     entries.sort(key=lambda e: e["updated"], reverse=True)
     return entries, base
 
@@ -82,8 +96,12 @@ async def atom(datasette, request):
     generator = FeedGenerator()
     generator.id(f"{base}/feeds/{feed}.atom")
     generator.title(f"{FEEDS[feed]} – {datasette.metadata('title')}")
-    generator.author({"name": "Effektivitetsdelegationen vid Kammarkollegiet",
-                      "email": "effektivitetsdelegationen@kammarkollegiet.se"})
+    generator.author(
+        {
+            "name": "Effektivitetsdelegationen vid Kammarkollegiet",
+            "email": "effektivitetsdelegationen@kammarkollegiet.se",
+        }
+    )
     generator.link(href=f"{base}/", rel="alternate")
     generator.link(href=f"{base}/feeds/{feed}.atom", rel="self")
     generator.language("sv")
@@ -112,12 +130,20 @@ async def json_feed(datasette, request):
         "feed_url": f"{base}/feeds/{feed}.json",
         "language": "sv",
         "authors": [{"name": "Effektivitetsdelegationen vid Kammarkollegiet"}],
-        "items": [{"id": e["id"], "url": e["url"], "title": e["title"], "content_html": e["html"],
-                   "date_published": e["published"], "date_modified": e["updated"], "tags": e["tags"]}
-                  for e in entries],
+        "items": [
+            {
+                "id": e["id"],
+                "url": e["url"],
+                "title": e["title"],
+                "content_html": e["html"],
+                "date_published": e["published"],
+                "date_modified": e["updated"],
+                "tags": e["tags"],
+            }
+            for e in entries
+        ],
     }
-    return Response(json.dumps(body, ensure_ascii=False, indent=2),
-                    content_type="application/feed+json; charset=utf-8")
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/feed+json; charset=utf-8")
 
 
 async def deadlines_ics(datasette, request):

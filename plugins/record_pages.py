@@ -69,19 +69,27 @@ def extra_template_vars(view_name, table, request, datasette):
 
 async def _region(datasette, region_id):
     totals = await fetch(datasette, "select * from region_totals where region_id = :id", {"id": region_id})
-    payments = await fetch(datasette, "select year, sum(amount) as amount from payments where region_id = :id "
-                                      "group by year order by year", {"id": region_id})
+    payments = await fetch(
+        datasette,
+        "select year, sum(amount) as amount from payments where region_id = :id group by year order by year",
+        {"id": region_id},
+    )
     return {
         "totals": totals[0] if totals else None,
         "decisions": await fetch(datasette, DECISIONS_OF_REGION, {"id": region_id}),
         "measures": await fetch(datasette, MEASURES_OF_REGION, {"id": region_id}),
         "payments": payments,
         "payment_scale": max([p["amount"] for p in payments] + [1]),
-        "deadlines": await fetch(datasette, "select * from deadlines where region_id = :id order by due_on",
-                                 {"id": region_id}),
-        "partner_in": await fetch(datasette, """select d.id, d.decided_on, r.name as region_name
+        "deadlines": await fetch(
+            datasette, "select * from deadlines where region_id = :id order by due_on", {"id": region_id}
+        ),
+        "partner_in": await fetch(
+            datasette,
+            """select d.id, d.decided_on, r.name as region_name
             from decision_partners p join decisions d on d.id = p.decision_id join regions r on r.id = d.region_id
-            where p.region_id = :id order by d.decided_on desc""", {"id": region_id}),
+            where p.region_id = :id order by d.decided_on desc""",
+            {"id": region_id},
+        ),
     }
 
 
@@ -102,16 +110,24 @@ select
 
 async def _decision(datasette, decision_id):
     params = {"id": decision_id}
-    rows = await fetch(datasette, """select d.*, r.name as region_name, s.title as source_title,
+    rows = await fetch(
+        datasette,
+        """select d.*, r.name as region_name, s.title as source_title,
         s.file_name, s.sha256, s.url from decisions d join regions r on r.id = d.region_id
-        join sources s on s.id = d.source_id where d.id = :id""", params)
+        join sources s on s.id = d.source_id where d.id = :id""",
+        params,
+    )
     if not rows:
         return None
     decision = rows[0]
     measures = await fetch(datasette, MEASURES_OF_DECISION, params)
     lists = {key: json.loads(value) for key, value in (await fetch(datasette, DECISION_LISTS, params))[0].items()}
-    return {"decision": decision, "measures": measures, **lists,
-            "reconciliation": reconcile(decision, measures, lists["payments"])}
+    return {
+        "decision": decision,
+        "measures": measures,
+        **lists,
+        "reconciliation": reconcile(decision, measures, lists["payments"]),
+    }
 
 
 def reconcile(decision: dict, measures: list, payments: list) -> list[dict]:
@@ -121,28 +137,44 @@ def reconcile(decision: dict, measures: list, payments: list) -> list[dict]:
     payment_sum = sum(p["amount"] for p in payments)
     stated_rejected = sum(m["amount_rejected"] or 0 for m in measures)
     return [
-        {"ok": applied == granted + rejected,
-         "text": f"Sökt {kronor(applied)} = beviljat {kronor(granted)} + avslaget {kronor(rejected)}"},
-        {"ok": measure_sum == granted,
-         "text": f"Åtgärdernas beviljade belopp summerar till {kronor(measure_sum)} (beslutet: {kronor(granted)})"},
-        {"ok": payment_sum == granted,
-         "text": f"Utbetalningarna summerar till {kronor(payment_sum)} (beviljat: {kronor(granted)})"},
-        {"ok": stated_rejected <= rejected,
-         "text": f"Avslag som anges per åtgärd, {kronor(stated_rejected)}, ryms i det avslagna beloppet "
-                 f"{kronor(rejected)}"},
+        {
+            "ok": applied == granted + rejected,
+            "text": f"Sökt {kronor(applied)} = beviljat {kronor(granted)} + avslaget {kronor(rejected)}",
+        },
+        {
+            "ok": measure_sum == granted,
+            "text": f"Åtgärdernas beviljade belopp summerar till {kronor(measure_sum)} (beslutet: {kronor(granted)})",
+        },
+        {
+            "ok": payment_sum == granted,
+            "text": f"Utbetalningarna summerar till {kronor(payment_sum)} (beviljat: {kronor(granted)})",
+        },
+        {
+            "ok": stated_rejected <= rejected,
+            "text": f"Avslag som anges per åtgärd, {kronor(stated_rejected)}, ryms i det avslagna beloppet "
+            f"{kronor(rejected)}",
+        },
     ]
 
 
 async def _measure(datasette, measure_id):
-    rows = await fetch(datasette, """select m.*, r.name as region_name, rc.name as reason_category_name,
+    rows = await fetch(
+        datasette,
+        """select m.*, r.name as region_name, rc.name as reason_category_name,
         rc.description as reason_category_description
         from measures m join regions r on r.id = m.region_id
-        left join reason_categories rc on rc.id = m.reason_category where m.id = :id""", {"id": measure_id})
+        left join reason_categories rc on rc.id = m.reason_category where m.id = :id""",
+        {"id": measure_id},
+    )
     if not rows:
         return None
     measure = rows[0]
-    themes = await fetch(datasette, """select t.id, t.name from measure_themes mt join themes t on t.id = mt.theme_id
-        where mt.measure_id = :id order by t.name""", {"id": measure_id})
+    themes = await fetch(
+        datasette,
+        """select t.id, t.name from measure_themes mt join themes t on t.id = mt.theme_id
+        where mt.measure_id = :id order by t.name""",
+        {"id": measure_id},
+    )
     return {"measure": measure, "themes": themes, "similar": await similar_measures(datasette, measure)}
 
 
@@ -159,8 +191,12 @@ async def similar_measures(datasette, measure: dict, limit: int = 10) -> list[di
     if not ids:
         return []
     placeholders = ", ".join(f":m{n}" for n in range(len(ids)))
-    rows = await fetch(datasette, f"""select m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on,
+    rows = await fetch(
+        datasette,
+        f"""select m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on,
         r.name as region_name from measures m join regions r on r.id = m.region_id
-        where m.id in ({placeholders})""", {f"m{n}": i for n, i in enumerate(ids)})
+        where m.id in ({placeholders})""",
+        {f"m{n}": i for n, i in enumerate(ids)},
+    )
     by_id = {row["id"]: row for row in rows}
     return [{**by_id[i], "shared_themes": shared.get(i), "close_in_text": i in close} for i in ids]

@@ -86,8 +86,13 @@ async def _payment_years(datasette) -> dict:
     period = await fetch(datasette, PERIOD)
     first = period[0]["year_from"] if period else min(paid, default=date.today().year)
     last = period[0]["year_to"] if period else max(paid, default=first)
-    years = [{"year": year, "amount": paid.get(year, 0),
-              "frames": [f for f in frames if f["year_from"] <= year <= f["year_to"]]}
-             for year in range(first, max([last, *paid]) + 1)]
+    years = [
+        {
+            "year": year,
+            "amount": paid.get(year, 0),
+            "frames": [f for f in frames if f["year_from"] <= year <= f["year_to"]],
+        }
+        for year in range(first, max([last, *paid]) + 1)
+    ]
     scale = max([y["amount"] for y in years] + [f["amount"] for f in frames] + [1])
     return {"rows": years, "frames": frames, "scale": scale}

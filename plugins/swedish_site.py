@@ -40,8 +40,9 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["procent"] = _maybe(formatting.percent)
     env.filters["datum"] = _maybe(formatting.long_date)
     # Globals, because Datasette renders error pages without any plugin's template variables.
-    env.globals["site"] = {key: datasette.metadata(key)
-                           for key in ("title", "license", "license_url", "source", "source_url")}
+    env.globals["site"] = {
+        key: datasette.metadata(key) for key in ("title", "license", "license_url", "source", "source_url")
+    }
     env.globals["table_title"] = lambda name: _table_metadata(datasette, name).get("title") or name
     env.globals["table_description"] = lambda name: _table_metadata(datasette, name).get("description")
     env.globals["limits"] = {"sql_time_limit_ms": datasette.setting("sql_time_limit_ms")}

@@ -52,7 +52,8 @@ def test_page_has_no_wcag_21_aa_violations(site, browser, path):
         violations = results.response["violations"]
         assert results.response["testEngine"]["version"].startswith("4.")
         assert violations == [], "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in violations)
+            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        )
     finally:
         page.close()
 
@@ -84,8 +85,10 @@ def test_printed_pages_leave_out_navigation_and_forms(site, browser):
 def test_page_works_under_the_content_security_policy(site, browser, path):
     page = browser.new_page()
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     try:
         response = page.goto(site + path)
         assert "script-src 'self'" in response.headers["content-security-policy"]

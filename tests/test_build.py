@@ -22,10 +22,31 @@ from .conftest import OREBRO, ROOT, run_cli
 # The column contract from the publication-core issue: API users rely on these names.
 CONTRACT = {
     "regions": ["id", "name", "county_code", "org_nr"],
-    "decisions": ["id", "region_id", "decided_on", "applied_on", "outcome", "amount_applied",
-                  "amount_granted", "amount_rejected"],
-    "measures": ["id", "decision_id", "region_id", "position", "title", "status", "amount_applied",
-                 "amount_granted", "amount_rejected", "conditions", "reason", "reason_category", "themes"],
+    "decisions": [
+        "id",
+        "region_id",
+        "decided_on",
+        "applied_on",
+        "outcome",
+        "amount_applied",
+        "amount_granted",
+        "amount_rejected",
+    ],
+    "measures": [
+        "id",
+        "decision_id",
+        "region_id",
+        "position",
+        "title",
+        "status",
+        "amount_applied",
+        "amount_granted",
+        "amount_rejected",
+        "conditions",
+        "reason",
+        "reason_category",
+        "themes",
+    ],
     "payments": ["decision_id", "year", "amount"],
     "deadlines": ["decision_id", "kind", "due_on"],
     "themes": ["id"],
@@ -50,16 +71,14 @@ def test_amounts_are_integer_columns_and_dates_are_iso_text(db):
         for column in table.columns:
             if column.name == "amount" or column.name.startswith("amount_"):
                 assert column.type == "INTEGER", (table.name, column.name)
-    for row in db.query("select decided_on, applied_on from decisions union all "
-                        "select due_on, due_on from deadlines"):
+    for row in db.query("select decided_on, applied_on from decisions union all select due_on, due_on from deadlines"):
         for value in row.values():
             assert len(value) == 10 and value[4] == value[7] == "-"
 
 
 def test_foreign_keys_and_facet_indexes(db):
     fks = {(fk.column, fk.other_table) for fk in db["measures"].foreign_keys}
-    assert {("decision_id", "decisions"), ("region_id", "regions"),
-            ("reason_category", "reason_categories")} <= fks
+    assert {("decision_id", "decisions"), ("region_id", "regions"), ("reason_category", "reason_categories")} <= fks
     indexed = {tuple(i.columns) for i in db["measures"].indexes}
     assert {("status",), ("region_id",), ("reason_category",), ("decided_on",)} <= indexed
     assert {("outcome",), ("region_id",)} <= {tuple(i.columns) for i in db["decisions"].indexes}
@@ -69,15 +88,17 @@ def test_foreign_keys_and_facet_indexes(db):
 def test_orebro_decision_values(db):
     decision = db["decisions"].get(OREBRO)
     assert (decision["amount_applied"], decision["amount_granted"], decision["amount_rejected"]) == (
-        147_971_000, 34_870_000, 113_101_000)
+        147_971_000,
+        34_870_000,
+        113_101_000,
+    )
     assert decision["outcome"] == "delvis beviljad"
     assert decision["org_nr"] == "232100-0164"
     assert decision["decided_on"] == "2025-11-11" and decision["applied_on"] == "2025-06-12"
     payments = {r["year"]: r["amount"] for r in db["payments"].rows_where("decision_id = ?", [OREBRO])}
     assert payments == {2025: 11_625_000, 2026: 11_625_000, 2027: 11_620_000}
     deadlines = {r["kind"]: r["due_on"] for r in db["deadlines"].rows_where("decision_id = ?", [OREBRO])}
-    assert deadlines == {"genomförande": "2027-12-31", "delredovisning": "2026-11-30",
-                         "slutredovisning": "2028-02-28"}
+    assert deadlines == {"genomförande": "2027-12-31", "delredovisning": "2026-11-30", "slutredovisning": "2028-02-28"}
 
 
 def test_orebro_measures(db):
@@ -114,8 +135,7 @@ def test_views_total_every_region(db):
 
 def test_programme_keeps_both_sources_where_they_disagree(db):
     rows = list(db["programme"].rows_where("topic = 'yearly_frame'", order_by="id"))
-    assert {(r["amount"], r["source_id"]) for r in rows} == {(250_000_000, "programme_summary"),
-                                                             (750_000_000, OREBRO)}
+    assert {(r["amount"], r["source_id"]) for r in rows} == {(250_000_000, "programme_summary"), (750_000_000, OREBRO)}
     assert all(r["sources_disagree"] == 1 for r in rows)
 
 
@@ -164,7 +184,10 @@ def test_interrupted_build_leaves_the_live_database_intact(large_tree, sig):
     before = live.read_bytes()
     process = subprocess.Popen(
         [sys.executable, "-m", "bidrag", "--root", str(large_tree.root), "build", "--allow-synthetic"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     deadline = time.monotonic() + 120
     while not list(live.parent.glob(".bidrag.db.*.tmp")):
         assert process.poll() is None, "the build ended before it could be interrupted"

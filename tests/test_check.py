@@ -20,6 +20,7 @@ def decision_edit(change):
         data = read_yaml(path)
         change(data)
         write_yaml(path, data)
+
     return apply
 
 
@@ -28,6 +29,7 @@ def file_edit(name, change):
         data = read_yaml(data_dir / name)
         change(data)
         write_yaml(data_dir / name, data)
+
     return apply
 
 
@@ -35,6 +37,7 @@ def text_edit(name, change):
     def apply(data_dir):
         path = data_dir / name
         path.write_text(change(path.read_text("utf-8")), "utf-8")
+
     return apply
 
 
@@ -51,81 +54,209 @@ def setting(path, value):
 
 # (case id, how to break the data, file, field, fragments the message must contain)
 CASES = [
-    ("schema-float-amount", setting(["measures", 0, "amount_granted"], 5870000.5),
-     DECISION, "measures[1].amount_granted", ["heltal", "5870000.5"]),
-    ("schema-missing-field", decision_edit(lambda d: d.pop("decided_on")),
-     DECISION, "decided_on", ["saknas"]),
-    ("schema-unknown-field", setting(["amount_grantd"], 1),
-     DECISION, "amount_grantd", ["okänt fält"]),
-    ("schema-impossible-date", setting(["decided_on"], "2025-02-30"),
-     DECISION, "decided_on", ["inget giltigt datum", "2025-02-30"]),
-    ("schema-unknown-status", setting(["measures", 2, "status"], "godkänd"),
-     DECISION, "measures[3].status", ["'beviljad'", "'godkänd'"]),
-    ("schema-negative-amount", setting(["amount_rejected"], -1),
-     DECISION, "amount_rejected", ["minst 0"]),
-    ("applied-equals-granted-plus-rejected", setting(["amount_applied"], 147_971_001),
-     DECISION, "amount_applied", ["147 971 001 kr", "34 870 000 kr", "113 101 000 kr", "147 971 000 kr"]),
-    ("payments-sum-to-granted", setting(["payments", 2, "amount"], 11_000_000),
-     DECISION, "payments", ["34 250 000 kr", "34 870 000 kr", "620 000 kr"]),
-    ("measures-sum-to-granted", setting(["measures", 0, "amount_granted"], 5_000_000),
-     DECISION, "measures", ["34 000 000 kr", "34 870 000 kr"]),
-    ("stated-rejected-within-total", setting(["measures", 3, "amount_rejected"], 100_000_000),
-     DECISION, "measures", ["119 300 000 kr", "113 101 000 kr"]),
-    ("rejected-measure-has-no-grant", setting(["measures", 3, "amount_granted"], 1_000),
-     DECISION, "measures[4].amount_granted", ["avslagen", "1 000 kr"]),
-    ("granted-measure-has-no-rejection", setting(["measures", 0, "amount_rejected"], 500),
-     DECISION, "measures[1].amount_rejected", ["beviljad", "500 kr"]),
-    ("partly-granted-measure-arithmetic", setting(["measures", 2, "amount_applied"], 40_000_000),
-     DECISION, "measures[3].amount_applied", ["40 000 000 kr", "38 600 000 kr"]),
-    ("outcome-agrees-with-amounts", setting(["outcome"], "beviljad"),
-     DECISION, "outcome", ["113 101 000 kr"]),
-    ("applied-before-decided", setting(["applied_on"], "2025-12-01"),
-     DECISION, "applied_on", ["2025-12-01", "2025-11-11"]),
-    ("deadline-after-decision", setting(["deadlines", 1, "due_on"], "2025-01-01"),
-     DECISION, "deadlines[2].due_on", ["2025-01-01", "2025-11-11"]),
-    ("interim-before-final-report", setting(["deadlines", 1, "due_on"], "2028-06-01"),
-     DECISION, "deadlines", ["delredovisning 2028-06-01", "2028-02-28"]),
-    ("payment-year-in-programme", setting(["payments", 0, "year"], 2031),
-     DECISION, "payments[1].year", ["2031", "2025–2030"]),
-    ("duplicate-payment-year", setting(["payments", 1, "year"], 2025),
-     DECISION, "payments", ["år 2025 förekommer 2 gånger"]),
-    ("region-exists", setting(["region"], "atlantis"),
-     DECISION, "region", ["'atlantis'", "data/regions.yml"]),
-    ("joint-region-exists", setting(["joint_with"], ["atlantis"]),
-     DECISION, "joint_with[1]", ["'atlantis'"]),
-    ("theme-exists", setting(["measures", 0, "themes"], ["ai", "teleportation"]),
-     DECISION, "measures[1].themes[2]", ["'teleportation'", "data/themes.yml"]),
-    ("reason-category-exists", setting(["measures", 3, "reason_category"], "too_expensive"),
-     DECISION, "measures[4].reason_category", ["'too_expensive'", "data/reason_categories.yml"]),
-    ("rejected-measure-needs-reason-category", setting(["measures", 3, "reason_category"], None),
-     DECISION, "measures[4].reason_category", ["kräver en kategori"]),
-    ("positions-unique", setting(["measures", 1, "position"], 1),
-     DECISION, "measures", ["positionerna ska vara 1–8", "[1, 1, 3"]),
-    ("id-matches-file-name", setting(["id"], "2025_11_11_orebro_2"),
-     DECISION, "id", ["2025_11_11_orebro_2", "filnamnet"]),
-    ("org-nr-check-digit", setting(["org_nr"], "232100-0165"),
-     DECISION, "org_nr", ["232100-0165", "kontrollsiffra"]),
-    ("org-nr-only-from-decisions",
-     file_edit("regions.yml", lambda d: set_in(d, ["regions", 0, "org_nr"], "232100-0016")),
-     "data/regions.yml", "regions[1].org_nr", ["232100-0016", "Region Stockholm", "beslut"]),
-    ("vocabulary-ids-unique",
-     file_edit("themes.yml", lambda d: set_in(d, ["themes", 1, "id"], "ai")),
-     "data/themes.yml", "themes", ["'ai' förekommer 2 gånger"]),
-    ("programme-source-exists",
-     file_edit("programme.yml", lambda d: set_in(d, ["facts", 0, "source"], "rumour")),
-     "data/programme.yml", "facts[1].source", ["'rumour'"]),
-    ("programme-source-id-not-a-decision-id",
-     file_edit("programme.yml", lambda d: set_in(d, ["sources", 0, "id"], OREBRO)),
-     "data/programme.yml", "sources[1].id", [f"'{OREBRO}'", "beslut"]),
-    ("no-personal-email", setting(["measures", 0, "reason"], "Fråga anna.andersson@regionorebrolan.se."),
-     DECISION, "measures[1].reason", ["anna.andersson@regionorebrolan.se", "funktionsbrevlåda"]),
-    ("no-phone-number", setting(["decision_makers", 1, "role"], "Handläggare, tel. 054-220 94 29"),
-     DECISION, "decision_makers[2].role", ["054-220 94 29"]),
-    ("yaml-syntax",
-     text_edit(f"decisions/{OREBRO}.yml", lambda t: t.replace("outcome: delvis beviljad", "outcome: [delvis")),
-     DECISION, "", ["ogiltig YAML"]),
-    ("yaml-duplicate-key", text_edit(f"decisions/{OREBRO}.yml", lambda t: t + "outcome: beviljad\n"),
-     DECISION, "", ["'outcome' förekommer två gånger"]),
+    (
+        "schema-float-amount",
+        setting(["measures", 0, "amount_granted"], 5870000.5),
+        DECISION,
+        "measures[1].amount_granted",
+        ["heltal", "5870000.5"],
+    ),
+    ("schema-missing-field", decision_edit(lambda d: d.pop("decided_on")), DECISION, "decided_on", ["saknas"]),
+    ("schema-unknown-field", setting(["amount_grantd"], 1), DECISION, "amount_grantd", ["okänt fält"]),
+    (
+        "schema-impossible-date",
+        setting(["decided_on"], "2025-02-30"),
+        DECISION,
+        "decided_on",
+        ["inget giltigt datum", "2025-02-30"],
+    ),
+    (
+        "schema-unknown-status",
+        setting(["measures", 2, "status"], "godkänd"),
+        DECISION,
+        "measures[3].status",
+        ["'beviljad'", "'godkänd'"],
+    ),
+    ("schema-negative-amount", setting(["amount_rejected"], -1), DECISION, "amount_rejected", ["minst 0"]),
+    (
+        "applied-equals-granted-plus-rejected",
+        setting(["amount_applied"], 147_971_001),
+        DECISION,
+        "amount_applied",
+        ["147 971 001 kr", "34 870 000 kr", "113 101 000 kr", "147 971 000 kr"],
+    ),
+    (
+        "payments-sum-to-granted",
+        setting(["payments", 2, "amount"], 11_000_000),
+        DECISION,
+        "payments",
+        ["34 250 000 kr", "34 870 000 kr", "620 000 kr"],
+    ),
+    (
+        "measures-sum-to-granted",
+        setting(["measures", 0, "amount_granted"], 5_000_000),
+        DECISION,
+        "measures",
+        ["34 000 000 kr", "34 870 000 kr"],
+    ),
+    (
+        "stated-rejected-within-total",
+        setting(["measures", 3, "amount_rejected"], 100_000_000),
+        DECISION,
+        "measures",
+        ["119 300 000 kr", "113 101 000 kr"],
+    ),
+    (
+        "rejected-measure-has-no-grant",
+        setting(["measures", 3, "amount_granted"], 1_000),
+        DECISION,
+        "measures[4].amount_granted",
+        ["avslagen", "1 000 kr"],
+    ),
+    (
+        "granted-measure-has-no-rejection",
+        setting(["measures", 0, "amount_rejected"], 500),
+        DECISION,
+        "measures[1].amount_rejected",
+        ["beviljad", "500 kr"],
+    ),
+    (
+        "partly-granted-measure-arithmetic",
+        setting(["measures", 2, "amount_applied"], 40_000_000),
+        DECISION,
+        "measures[3].amount_applied",
+        ["40 000 000 kr", "38 600 000 kr"],
+    ),
+    ("outcome-agrees-with-amounts", setting(["outcome"], "beviljad"), DECISION, "outcome", ["113 101 000 kr"]),
+    (
+        "applied-before-decided",
+        setting(["applied_on"], "2025-12-01"),
+        DECISION,
+        "applied_on",
+        ["2025-12-01", "2025-11-11"],
+    ),
+    (
+        "deadline-after-decision",
+        setting(["deadlines", 1, "due_on"], "2025-01-01"),
+        DECISION,
+        "deadlines[2].due_on",
+        ["2025-01-01", "2025-11-11"],
+    ),
+    (
+        "interim-before-final-report",
+        setting(["deadlines", 1, "due_on"], "2028-06-01"),
+        DECISION,
+        "deadlines",
+        ["delredovisning 2028-06-01", "2028-02-28"],
+    ),
+    (
+        "payment-year-in-programme",
+        setting(["payments", 0, "year"], 2031),
+        DECISION,
+        "payments[1].year",
+        ["2031", "2025–2030"],
+    ),
+    (
+        "duplicate-payment-year",
+        setting(["payments", 1, "year"], 2025),
+        DECISION,
+        "payments",
+        ["år 2025 förekommer 2 gånger"],
+    ),
+    ("region-exists", setting(["region"], "atlantis"), DECISION, "region", ["'atlantis'", "data/regions.yml"]),
+    ("joint-region-exists", setting(["joint_with"], ["atlantis"]), DECISION, "joint_with[1]", ["'atlantis'"]),
+    (
+        "theme-exists",
+        setting(["measures", 0, "themes"], ["ai", "teleportation"]),
+        DECISION,
+        "measures[1].themes[2]",
+        ["'teleportation'", "data/themes.yml"],
+    ),
+    (
+        "reason-category-exists",
+        setting(["measures", 3, "reason_category"], "too_expensive"),
+        DECISION,
+        "measures[4].reason_category",
+        ["'too_expensive'", "data/reason_categories.yml"],
+    ),
+    (
+        "rejected-measure-needs-reason-category",
+        setting(["measures", 3, "reason_category"], None),
+        DECISION,
+        "measures[4].reason_category",
+        ["kräver en kategori"],
+    ),
+    (
+        "positions-unique",
+        setting(["measures", 1, "position"], 1),
+        DECISION,
+        "measures",
+        ["positionerna ska vara 1–8", "[1, 1, 3"],
+    ),
+    (
+        "id-matches-file-name",
+        setting(["id"], "2025_11_11_orebro_2"),
+        DECISION,
+        "id",
+        ["2025_11_11_orebro_2", "filnamnet"],
+    ),
+    ("org-nr-check-digit", setting(["org_nr"], "232100-0165"), DECISION, "org_nr", ["232100-0165", "kontrollsiffra"]),
+    (
+        "org-nr-only-from-decisions",
+        file_edit("regions.yml", lambda d: set_in(d, ["regions", 0, "org_nr"], "232100-0016")),
+        "data/regions.yml",
+        "regions[1].org_nr",
+        ["232100-0016", "Region Stockholm", "beslut"],
+    ),
+    (
+        "vocabulary-ids-unique",
+        file_edit("themes.yml", lambda d: set_in(d, ["themes", 1, "id"], "ai")),
+        "data/themes.yml",
+        "themes",
+        ["'ai' förekommer 2 gånger"],
+    ),
+    (
+        "programme-source-exists",
+        file_edit("programme.yml", lambda d: set_in(d, ["facts", 0, "source"], "rumour")),
+        "data/programme.yml",
+        "facts[1].source",
+        ["'rumour'"],
+    ),
+    (
+        "programme-source-id-not-a-decision-id",
+        file_edit("programme.yml", lambda d: set_in(d, ["sources", 0, "id"], OREBRO)),
+        "data/programme.yml",
+        "sources[1].id",
+        [f"'{OREBRO}'", "beslut"],
+    ),
+    (
+        "no-personal-email",
+        setting(["measures", 0, "reason"], "Fråga anna.andersson@regionorebrolan.se."),
+        DECISION,
+        "measures[1].reason",
+        ["anna.andersson@regionorebrolan.se", "funktionsbrevlåda"],
+    ),
+    (
+        "no-phone-number",
+        setting(["decision_makers", 1, "role"], "Handläggare, tel. 054-220 94 29"),
+        DECISION,
+        "decision_makers[2].role",
+        ["054-220 94 29"],
+    ),
+    (
+        "yaml-syntax",
+        text_edit(f"decisions/{OREBRO}.yml", lambda t: t.replace("outcome: delvis beviljad", "outcome: [delvis")),
+        DECISION,
+        "",
+        ["ogiltig YAML"],
+    ),
+    (
+        "yaml-duplicate-key",
+        text_edit(f"decisions/{OREBRO}.yml", lambda t: t + "outcome: beviljad\n"),
+        DECISION,
+        "",
+        ["'outcome' förekommer två gånger"],
+    ),
 ]
 
 
@@ -183,8 +314,9 @@ def test_source_documents_are_verified_verbatim(workspace, tmp_path):
     sources.mkdir()
     decision = read_yaml(workspace.data_dir / "decisions" / f"{OREBRO}.yml")
     # A stand-in document holding exactly the passages the file quotes, wrapped like a PDF extract.
-    passages = [p for _, text in quotes_of_decision(decision) if text for p in text.split("\n\n")
-                if not p.startswith("#")]
+    passages = [
+        p for _, text in quotes_of_decision(decision) if text for p in text.split("\n\n") if not p.startswith("#")
+    ]
     document = "\n".join(" \n".join(p.split(" ")) for p in passages).encode("utf-8")
     path = sources / decision["source_document"]["file_name"]
     path.write_bytes(document)

@@ -45,16 +45,21 @@ def test_the_image_command_serves_the_site_with_cache_headers(site_workspace):
     app = site_workspace.root
     (app / "build" / "deploy").mkdir(parents=True)
     shutil.copyfile(app / "build" / "site" / "bidrag.db", app / "build" / "bidrag.db")
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", "build/bidrag.db", "--inspect-file",
-                    "build/inspect-data.json"], cwd=app, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", "build/bidrag.db", "--inspect-file", "build/inspect-data.json"],
+        cwd=app,
+        check=True,
+        capture_output=True,
+    )
     command = json.loads(re.search(r"^CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.M | re.S).group(1))
     assert command[:4] == ["bidrag", "--root", "/app", "serve"]
     port = free_port()
     arguments = [a if a != "/app" else str(app) for a in command[1:]]
     arguments[arguments.index("--port") + 1] = str(port)
     arguments[arguments.index("--host") + 1] = "127.0.0.1"
-    process = subprocess.Popen([sys.executable, "-m", "bidrag", *arguments], cwd=app,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bidrag", *arguments], cwd=app, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -127,8 +127,9 @@ def assert_equals_curated(draft: dict, document: Path):
     assert draft["source_document"]["sha256"] == hashlib.sha256(document.read_bytes()).hexdigest()
     assert draft["source_document"]["file_name"] == document.name
     for decision in (draft, curated):
-        decision["source_document"] = {k: v for k, v in decision["source_document"].items()
-                                       if k not in ("sha256", "file_name")}
+        decision["source_document"] = {
+            k: v for k, v in decision["source_document"].items() if k not in ("sha256", "file_name")
+        }
     draft, curated = normalised(draft), normalised(curated)
     assert list(draft) == list(curated)
     for key in curated:
@@ -169,17 +170,28 @@ def test_full_grant(vocabularies, tmp_path):
     decision = extract_draft(write_document(tmp_path, "gavleborg.txt", FULL_GRANT), vocabularies).decision
     assert decision["id"] == "2026_01_20_gavleborg" and decision["region"] == "gavleborg"
     assert decision["org_nr"] == "123456-7897"
-    assert (decision["outcome"], decision["amount_applied"], decision["amount_granted"],
-            decision["amount_rejected"]) == ("beviljad", 12_400_000, 12_400_000, 0)
+    assert (
+        decision["outcome"],
+        decision["amount_applied"],
+        decision["amount_granted"],
+        decision["amount_rejected"],
+    ) == ("beviljad", 12_400_000, 12_400_000, 0)
     assert decision["payments"] == [{"year": 2026, "amount": 6_200_000}, {"year": 2027, "amount": 6_200_000}]
     assert [(d["kind"], d["due_on"]) for d in decision["deadlines"]] == [
-        ("genomförande", "2027-12-31"), ("delredovisning", "2027-03-15"), ("slutredovisning", "2028-03-31")]
+        ("genomförande", "2027-12-31"),
+        ("delredovisning", "2027-03-15"),
+        ("slutredovisning", "2028-03-31"),
+    ]
     first, second = decision["measures"]
     assert (first["title"], first["amount_granted"], first["conditions"]) == (
-        "Införande av digital fallprevention i hemsjukvården", 8_000_000, None)
+        "Införande av digital fallprevention i hemsjukvården",
+        8_000_000,
+        None,
+    )
     assert (second["title"], second["amount_granted"]) == ("Införande av taligenkänning", 4_400_000)
-    assert second["conditions"] == ("Bidrag för införande av taligenkänning beviljas med villkoret att en "
-                                    "utvärdering görs.")
+    assert second["conditions"] == (
+        "Bidrag för införande av taligenkänning beviljas med villkoret att en utvärdering görs."
+    )
     assert second["reason"] == "Införande av taligenkänning bedöms främja effektiviteten."
     assert first["themes"] == ["fall_prevention"] and second["themes"] == ["speech_recognition"]
     assert decision["decision_makers"] == [{"name": "Anna Berg", "role": "Handläggare, föredragande"}]
@@ -204,14 +216,23 @@ def test_full_rejection_with_measures_listed_in_one_sentence(vocabularies, tmp_p
     assert (decision["outcome"], decision["amount_granted"], decision["amount_rejected"]) == ("avslagen", 0, 2_500_000)
     assert decision["payments"] == [] and decision["source_quotes"]["payments"] is None
     measures = decision["measures"]
-    assert [m["title"] for m in measures] == ["Schemaläggning med AI", "Digitala besöksrum", "Läkemedelsautomater",
-                                              "Hälso- och sjukvårdsrådgivning via chatt"]
+    assert [m["title"] for m in measures] == [
+        "Schemaläggning med AI",
+        "Digitala besöksrum",
+        "Läkemedelsautomater",
+        "Hälso- och sjukvårdsrådgivning via chatt",
+    ]
     assert all(m["status"] == "avslagen" and m["amount_granted"] == 0 for m in measures)
     assert [m["reason_category"] for m in measures] == [
-        "established_practice", "limited_patient_benefit", "not_prioritised", "specific_system"]
+        "established_practice",
+        "limited_patient_benefit",
+        "not_prioritised",
+        "specific_system",
+    ]
     assert measures[3]["reason"] == "Rådgivning via chatt är knuten till ett specifikt system."
     assert measures[0]["source_quote"].endswith(
-        "Effektivitetsdelegationen bedömer att åtgärderna inte är strukturåtgärder.")
+        "Effektivitetsdelegationen bedömer att åtgärderna inte är strukturåtgärder."
+    )
 
 
 def test_joint_application_other_years_and_page_breaks(vocabularies, tmp_path):
@@ -224,8 +245,10 @@ def test_joint_application_other_years_and_page_breaks(vocabularies, tmp_path):
     rejected = decision["measures"][1]
     assert rejected["title"] == "Mobilt vårdstöd"
     # The sentence runs over a page break with a footer and a page number in between.
-    assert rejected["source_quote"] == ("Bidrag beviljas inte för mobilt vårdstöd. Effektivitetsdelegationen bedömer "
-                                        "att åtgärden är knuten till ett specifikt system.")
+    assert rejected["source_quote"] == (
+        "Bidrag beviljas inte för mobilt vårdstöd. Effektivitetsdelegationen bedömer "
+        "att åtgärden är knuten till ett specifikt system."
+    )
     assert draft.mismatches == []
 
 
@@ -271,8 +294,10 @@ def test_existing_decision_files_are_kept_unless_forced(workspace):
 
 
 def test_swedish_amounts_with_every_separator():
-    text = (f"34 870 000 kr, 34{NBSP}870{NBSP}000 kronor, 34{NNBSP}870{NNBSP}000 kr, 750 miljoner kronor, "
-            "1,6 miljarder kronor, 4,5 miljoner kronor, 9700000 kr")
+    text = (
+        f"34 870 000 kr, 34{NBSP}870{NBSP}000 kronor, 34{NNBSP}870{NNBSP}000 kr, 750 miljoner kronor, "
+        "1,6 miljarder kronor, 4,5 miljoner kronor, 9700000 kr"
+    )
     assert amounts(text) == [34_870_000] * 3 + [750_000_000, 1_600_000_000, 4_500_000, 9_700_000]
 
 
@@ -284,9 +309,9 @@ def test_swedish_dates_and_org_numbers():
 
 
 def test_lists_and_genitives():
-    assert split_list("robotstyrd processautomation, AI-baserad maskning av handlingar, läkemedelsrobot och "
-                      "AI-assistenter") == ["robotstyrd processautomation", "AI-baserad maskning av handlingar",
-                                            "läkemedelsrobot", "AI-assistenter"]
+    assert split_list(
+        "robotstyrd processautomation, AI-baserad maskning av handlingar, läkemedelsrobot och AI-assistenter"
+    ) == ["robotstyrd processautomation", "AI-baserad maskning av handlingar", "läkemedelsrobot", "AI-assistenter"]
     assert split_list("hälso- och sjukvårdsrådgivning") == ["hälso- och sjukvårdsrådgivning"]
     assert genitive("Region Örebro län") == "Region Örebro läns"
     assert genitive("Västra Götalandsregionen") == "Västra Götalandsregionens"

@@ -62,7 +62,8 @@ async def test_atom_feeds_parse_and_point_at_decisions(published):
     assert [(e.id, e.updated) for e in again.entries] == [(e.id, e.updated) for e in decisions.entries]
     expected = "Region Örebro län: delvis beviljad, 34 870 000 kr av 147 971 000 kr".replace(" kr", "\xa0kr")
     assert decisions.entries[0].title == expected.replace("34 870 000", "34\xa0870\xa0000").replace(
-        "147 971 000", "147\xa0971\xa0000")
+        "147 971 000", "147\xa0971\xa0000"
+    )
 
 
 async def test_json_feeds_have_the_required_fields(published):
@@ -105,10 +106,17 @@ async def test_calendars_parse_with_stable_uids(published):
 async def test_pages_link_their_feeds(published):
     datasette, _ = published
     html = (await datasette.client.get("/")).text
-    alternates = {(attrs["type"], attrs["href"]) for tag, attrs in parse(html).tagged
-                  if tag == "link" and attrs.get("rel") == "alternate"}
-    assert {("application/atom+xml", "/feeds/decisions.atom"), ("application/atom+xml", "/feeds/changes.atom"),
-            ("application/feed+json", "/feeds/decisions.json"), ("text/calendar", "/feeds/deadlines.ics")} <= alternates
+    alternates = {
+        (attrs["type"], attrs["href"])
+        for tag, attrs in parse(html).tagged
+        if tag == "link" and attrs.get("rel") == "alternate"
+    }
+    assert {
+        ("application/atom+xml", "/feeds/decisions.atom"),
+        ("application/atom+xml", "/feeds/changes.atom"),
+        ("application/feed+json", "/feeds/decisions.json"),
+        ("text/calendar", "/feeds/deadlines.ics"),
+    } <= alternates
     region = (await datasette.client.get("/bidrag/regions/orebro")).text
     assert 'href="/feeds/deadlines/orebro.ics"' in region
 
@@ -145,8 +153,7 @@ async def test_data_package_validates_with_frictionless(published, tmp_path):
 
 async def test_dcat_ap_se_catalogue(published):
     datasette, _ = published
-    graph = Graph().parse(data=(await get(datasette, "/exports/dcat.rdf", "application/rdf+xml")).text,
-                          format="xml")
+    graph = Graph().parse(data=(await get(datasette, "/exports/dcat.rdf", "application/rdf+xml")).text, format="xml")
     catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
     assert len(catalogs) == 1
     catalog = catalogs[0]
@@ -154,8 +161,15 @@ async def test_dcat_ap_se_catalogue(published):
         assert graph.value(catalog, prop) is not None, prop
     dataset = graph.value(catalog, DCAT.dataset)
     assert (dataset, RDF.type, DCAT.Dataset) in graph
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.contactPoint, DCAT.distribution,
-                 DCAT.theme, DCAT.keyword):
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.publisher,
+        DCAT.contactPoint,
+        DCAT.distribution,
+        DCAT.theme,
+        DCAT.keyword,
+    ):
         assert graph.value(dataset, prop) is not None, prop
     assert graph.value(dataset, DCTERMS.title).language == "sv"
     publisher = graph.value(dataset, DCTERMS.publisher)

@@ -18,19 +18,53 @@ from .pdf import text_to_pdf
 FIXTURE = Path(__file__).parent / "fixtures" / "orebro_2025_11_11_redacted.txt"
 DECISION = f"data/decisions/{OREBRO}.yml"
 FIELDS = [
-    ["amount_applied"], ["amount_granted"], ["amount_rejected"], ["decided_on"], ["applied_on"], ["outcome"],
-    ["region"], ["org_nr"], ["id"], ["payments"], ["payments", 0, "amount"], ["payments", 1, "year"],
-    ["deadlines", 0, "due_on"], ["deadlines", 1, "kind"], ["measures"], ["measures", 0, "amount_granted"],
-    ["measures", 2, "amount_rejected"], ["measures", 3, "status"], ["measures", 4, "themes"],
-    ["measures", 5, "reason_category"], ["measures", 6, "position"], ["source_quotes"], ["appeal", "appealable"],
-    ["contacts", "region"], ["source_document", "sha256"], ["joint_with"], ["decision_makers"],
+    ["amount_applied"],
+    ["amount_granted"],
+    ["amount_rejected"],
+    ["decided_on"],
+    ["applied_on"],
+    ["outcome"],
+    ["region"],
+    ["org_nr"],
+    ["id"],
+    ["payments"],
+    ["payments", 0, "amount"],
+    ["payments", 1, "year"],
+    ["deadlines", 0, "due_on"],
+    ["deadlines", 1, "kind"],
+    ["measures"],
+    ["measures", 0, "amount_granted"],
+    ["measures", 2, "amount_rejected"],
+    ["measures", 3, "status"],
+    ["measures", 4, "themes"],
+    ["measures", 5, "reason_category"],
+    ["measures", 6, "position"],
+    ["source_quotes"],
+    ["appeal", "appealable"],
+    ["contacts", "region"],
+    ["source_document", "sha256"],
+    ["joint_with"],
+    ["decision_makers"],
 ]
 VALUES = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=40), st.none(), st.booleans(), st.lists(st.integers(), max_size=3),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
-    st.sampled_from(["2025-02-30", "beviljad", "9" * 40, "\ud800".encode("utf-8", "surrogatepass").decode(
-        "utf-8", "replace"), "<script>alert(1)</script>", "-1", ""]),
+    st.sampled_from(
+        [
+            "2025-02-30",
+            "beviljad",
+            "9" * 40,
+            "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+            "<script>alert(1)</script>",
+            "-1",
+            "",
+        ]
+    ),
 )
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -110,8 +144,12 @@ def test_damaged_documents_to_extract(tmp_path_factory, data):
     text = FIXTURE.read_bytes()
     source = data.draw(st.sampled_from([pdf, text]))
     cut = data.draw(st.integers(min_value=0, max_value=len(source)))
-    flips = data.draw(st.lists(st.tuples(st.integers(min_value=0, max_value=max(0, cut - 1)),
-                                         st.integers(min_value=0, max_value=255)), max_size=8))
+    flips = data.draw(
+        st.lists(
+            st.tuples(st.integers(min_value=0, max_value=max(0, cut - 1)), st.integers(min_value=0, max_value=255)),
+            max_size=8,
+        )
+    )
     damaged = bytearray(source[:cut])
     for position, byte in flips:
         if position < len(damaged):

@@ -24,14 +24,44 @@ def spaced(text: str) -> str:
 
 
 # Interface strings of Datasette 0.65.5's own templates; none may reach a visitor.
-ENGLISH = [r"\bThis data as\b", r"\bAdvanced export\b", r"\bView and edit SQL\b", r"\bNext page\b",
-           r"\bPowered by\b", r"\bData license\b", r"\bData source\b", r"\bCustom SQL query\b", r"\bRun SQL\b",
-           r"\bQuery parameters\b", r"\bLinks from other tables\b", r"\b\d+ records?\b", r"\b\d+ rows?\b",
-           r"\brows where\b", r"\bSearch:", r"\bApply\b", r"\bSort by\b", r"\bdescending\b", r"- column -",
-           r"remove filter", r"\bExport CSV\b", r"\bdownload file\b", r"\bexpand labels\b", r"\bFormat SQL\b",
-           r"\bEdit SQL\b", r"\bTables\b", r"\bQueries\b", r"\bViews\b", r"\bDownload SQLite DB\b",
-           r"\bTable actions\b", r"\bJSON shape\b", r"\bCSV options\b", r"\bError \d+", r"\bhidden tables?\b",
-           r"\bsearch matches\b", r"\bMenu\b"]
+ENGLISH = [
+    r"\bThis data as\b",
+    r"\bAdvanced export\b",
+    r"\bView and edit SQL\b",
+    r"\bNext page\b",
+    r"\bPowered by\b",
+    r"\bData license\b",
+    r"\bData source\b",
+    r"\bCustom SQL query\b",
+    r"\bRun SQL\b",
+    r"\bQuery parameters\b",
+    r"\bLinks from other tables\b",
+    r"\b\d+ records?\b",
+    r"\b\d+ rows?\b",
+    r"\brows where\b",
+    r"\bSearch:",
+    r"\bApply\b",
+    r"\bSort by\b",
+    r"\bdescending\b",
+    r"- column -",
+    r"remove filter",
+    r"\bExport CSV\b",
+    r"\bdownload file\b",
+    r"\bexpand labels\b",
+    r"\bFormat SQL\b",
+    r"\bEdit SQL\b",
+    r"\bTables\b",
+    r"\bQueries\b",
+    r"\bViews\b",
+    r"\bDownload SQLite DB\b",
+    r"\bTable actions\b",
+    r"\bJSON shape\b",
+    r"\bCSV options\b",
+    r"\bError \d+",
+    r"\bhidden tables?\b",
+    r"\bsearch matches\b",
+    r"\bMenu\b",
+]
 
 
 async def page(datasette, path):
@@ -50,8 +80,12 @@ async def test_start_page_key_figures(datasette, db):
     html = await page(datasette, "/")
     figures = {a["data-figure"]: a for a in with_attribute(html, "data-figure")}
     assert set(figures) == {"applied", "granted", "rejected", "share", "decisions", "regions"}
-    totals = next(db.query("select sum(amount_applied) a, sum(amount_granted) g, sum(amount_rejected) r, "
-                           "count(*) n, count(distinct region_id) k from decisions"))
+    totals = next(
+        db.query(
+            "select sum(amount_applied) a, sum(amount_granted) g, sum(amount_rejected) r, "
+            "count(*) n, count(distinct region_id) k from decisions"
+        )
+    )
     text = visible_text(html)
     for value in (totals["a"], totals["g"], totals["r"]):
         assert spaced(kronor(value)) in text
@@ -71,12 +105,12 @@ async def test_start_page_charts_show_the_database_figures(datasette, db):
     granted = [int(a["data-value"]) for a in bars if "bar-granted" in a["class"]]
     rejected = [int(a["data-value"]) for a in bars if "bar-rejected" in a["class"]]
     with_decisions = [r for r in regions if totals[r]["decisions"]]
-    assert granted[:len(with_decisions)] == [totals[r]["amount_granted"] for r in with_decisions]
+    assert granted[: len(with_decisions)] == [totals[r]["amount_granted"] for r in with_decisions]
     assert rejected == [totals[r]["amount_rejected"] for r in with_decisions]
     paid = {r["year"]: r["amount"] for r in db.query("select year, sum(amount) amount from payments group by year")}
     years = [int(a["data-year"]) for a in with_attribute(html, "data-year")]
     assert years == list(range(2025, 2031))
-    assert granted[len(with_decisions):] == [paid.get(year, 0) for year in years]
+    assert granted[len(with_decisions) :] == [paid.get(year, 0) for year in years]
     frames = [int(a["data-value"]) for a in bars if "bar-frame" in a["class"]]
     # 250 MSEK a year 2025-2030 (summary) and 750 MSEK a year 2025-2027 (decision): both shown.
     assert sorted(set(frames)) == [250_000_000, 750_000_000]
@@ -123,8 +157,9 @@ def test_reconciliation_flags_figures_that_do_not_add_up():
     decision = {"amount_applied": 100, "amount_granted": 60, "amount_rejected": 40}
     good = module.reconcile(decision, [{"amount_granted": 60, "amount_rejected": None}], [{"amount": 60}])
     assert all(check["ok"] for check in good)
-    bad = module.reconcile({**decision, "amount_applied": 101}, [{"amount_granted": 50, "amount_rejected": 41}],
-                           [{"amount": 30}])
+    bad = module.reconcile(
+        {**decision, "amount_applied": 101}, [{"amount_granted": 50, "amount_rejected": 41}], [{"amount": 30}]
+    )
     assert [check["ok"] for check in bad] == [False, False, False, False]
 
 
@@ -148,7 +183,7 @@ async def test_similar_measures_come_from_other_regions_and_share_a_theme_or_wor
     datasette, db = synthetic_site
     html = await page(datasette, f"/bidrag/measures/{OREBRO}_03")
     start = html.index('id="liknande"')
-    section = html[start:html.index("</section>", start)]
+    section = html[start : html.index("</section>", start)]
     linked = [link.rsplit("/", 1)[1] for link in parse(section).links if "/bidrag/measures/" in link]
     assert linked, "the synthetic decisions hold speech recognition and AI measures"
     mine = {r["theme_id"] for r in db["measure_themes"].rows_where("measure_id = ?", [f"{OREBRO}_03"])}
@@ -162,8 +197,10 @@ async def test_similar_measures_come_from_other_regions_and_share_a_theme_or_wor
 
 async def test_good_examples_group_granted_measures_by_theme(datasette, db):
     html = await page(datasette, "/good_examples")
-    expected = list(db.query("""select t.id, count(*) n from themes t join measure_themes mt on mt.theme_id = t.id
-        join measures m on m.id = mt.measure_id where m.status != 'avslagen' group by t.id"""))
+    expected = list(
+        db.query("""select t.id, count(*) n from themes t join measure_themes mt on mt.theme_id = t.id
+        join measures m on m.id = mt.measure_id where m.status != 'avslagen' group by t.id""")
+    )
     sections = {a["aria-labelledby"] for a in with_attribute(html, "aria-labelledby")}
     assert {row["id"] for row in expected} == sections
     text = visible_text(html)
@@ -209,10 +246,17 @@ async def test_api_page_documents_every_field_from_metadata(datasette, db):
 async def test_accessibility_statement_has_what_digg_requires(datasette):
     html = await page(datasette, "/accessibility")
     text = visible_text(html)
-    for required in ("Effektivitetsdelegationen vid Kammarkollegiet", "delvis förenlig",
-                     "Innehåll som inte är tillgängligt", "Bedömningen gjordes den", "uppdaterades senast den",
-                     "självskattning", "effektivitetsdelegationen@kammarkollegiet.se",
-                     "oskäligt betungande anpassning", "Innehåll som inte omfattas av lagen"):
+    for required in (
+        "Effektivitetsdelegationen vid Kammarkollegiet",
+        "delvis förenlig",
+        "Innehåll som inte är tillgängligt",
+        "Bedömningen gjordes den",
+        "uppdaterades senast den",
+        "självskattning",
+        "effektivitetsdelegationen@kammarkollegiet.se",
+        "oskäligt betungande anpassning",
+        "Innehåll som inte omfattas av lagen",
+    ):
         assert required in text, required
     assert "https://www.digg.se/tdosanmalan" in parse(html).links
 

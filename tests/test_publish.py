@@ -57,10 +57,15 @@ def test_publish_twice_records_a_correction_and_keeps_history(site_workspace):
     changes = {(r["release_id"], r["field"]): r for r in db["changes"].rows}
     assert changes[(1, None)]["kind"] == "nytt beslut"
     granted = changes[(2, "amount_granted")]
-    assert (granted["kind"], granted["amount_before"], granted["amount_after"]) == ("ändrat beslut", 34_870_000,
-                                                                                      34_000_000)
+    assert (granted["kind"], granted["amount_before"], granted["amount_after"]) == (
+        "ändrat beslut",
+        34_870_000,
+        34_000_000,
+    )
     assert (changes[(2, "payments.2027")]["amount_before"], changes[(2, "payments.2027")]["amount_after"]) == (
-        11_620_000, 10_750_000)
+        11_620_000,
+        10_750_000,
+    )
     assert changes[(2, f"measures.{OREBRO}_01.amount_granted")]["amount_before"] == 5_870_000
     assert db["decisions"].get(OREBRO)["amount_granted"] == 34_000_000
     # The earlier release is kept unchanged for rollback.
@@ -124,8 +129,9 @@ def test_a_release_that_fails_its_smoke_test_is_not_published(site_workspace):
     assert run_cli(site_workspace, "publish").exit_code == 0
     before = fingerprint(site)
     correct_the_fall_prevention_grant(site_workspace)
-    (site_workspace.templates_dir / "index.html").write_text("{% extends 'base.html' %}{% block content %}"
-                                                              "{{ start.totals.missing.attribute }}{% endblock %}")
+    (site_workspace.templates_dir / "index.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ start.totals.missing.attribute }}{% endblock %}"
+    )
     result = run_cli(site_workspace, "publish")
     assert result.exit_code == 1 and "provkörningen" in result.stderr
     assert fingerprint(site) == before
@@ -139,7 +145,9 @@ def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
     write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=20)
     process = subprocess.Popen(
         [sys.executable, "-m", "bidrag", "--root", str(site_workspace.root), "publish", "--allow-synthetic"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while not list(site.releases.glob(".0002.db.*.tmp")):
         assert process.poll() is None, "the publish ended before it could be interrupted"

@@ -19,8 +19,7 @@ def oracle(rows, term):
         matches = lambda text: re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text) is not None  # noqa: E731
     else:
         matches = lambda text: needle in text  # noqa: E731
-    return {r["id"] for r in rows
-            if any(matches((r[c] or "").casefold()) for c in ("title", "reason", "conditions"))}
+    return {r["id"] for r in rows if any(matches((r[c] or "").casefold()) for c in ("title", "reason", "conditions"))}
 
 
 async def table_search(datasette, query):
@@ -35,8 +34,9 @@ async def ranked_search(datasette, query):
     return response.json()
 
 
-@pytest.mark.parametrize("term", ["igenkänning", "robot", "AI", "fall", "LÄKEMEDELSROBOT", "ÅTGÄRDEN",
-                                  "patientnytta", "Cosmic"])
+@pytest.mark.parametrize(
+    "term", ["igenkänning", "robot", "AI", "fall", "LÄKEMEDELSROBOT", "ÅTGÄRDEN", "patientnytta", "Cosmic"]
+)
 async def test_both_searches_find_what_a_reader_expects(datasette, term):
     expected = oracle(await all_measures(datasette), term)
     assert expected, f"the oracle finds nothing for {term!r}; pick a term that occurs"
@@ -86,7 +86,7 @@ async def test_several_terms_must_all_match(datasette):
     assert [r["title"] for r in phrase] == ["Implementering av mobilt vårdstöd med Cosmic Nova"]
 
 
-@pytest.mark.parametrize("query", ['"', "'", "AND OR NOT", "*", "x\"y", "NEAR(", "a' or '1'='1"])
+@pytest.mark.parametrize("query", ['"', "'", "AND OR NOT", "*", 'x"y', "NEAR(", "a' or '1'='1"])
 async def test_hostile_or_odd_queries_never_fail(datasette, query):
     assert isinstance(await table_search(datasette, query), list)
     assert isinstance(await ranked_search(datasette, query), list)

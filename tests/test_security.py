@@ -23,7 +23,7 @@ PAYLOADS = {
     "script": "<script>alert('skript')</script>",
     "link": "[klicka här](javascript:alert('länk'))",
     "event": "<img src=x onerror=\"alert('bild')\"> <b onclick=\"alert('fet')\">fet</b>",
-    "frame": "<iframe src=\"https://evil.example\"></iframe><svg onload=\"alert('svg')\"></svg>",
+    "frame": '<iframe src="https://evil.example"></iframe><svg onload="alert(\'svg\')"></svg>',
 }
 HOSTILE = " ".join(PAYLOADS.values())
 
@@ -49,8 +49,17 @@ async def test_hsts_when_configured(site_workspace):
     assert response.headers["strict-transport-security"] == "max-age=31536000"
 
 
-@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/", "/%2F%2Fevil.example/",
-                                  "/%5Cevil.example/", "/%5C%5Cevil.example/", "//evil.example/bidrag/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "/%2F%2Fevil.example/",
+        "/%5Cevil.example/",
+        "/%5C%5Cevil.example/",
+        "//evil.example/bidrag/",
+    ],
+)
 def test_no_redirect_leaves_the_site(project, built_db, path):
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -130,9 +139,18 @@ def assert_neutralised(html: str, where: str):
                 assert not (value or "").strip().lower().startswith("javascript:"), (where, value)
 
 
-HOSTILE_PAGES = ["/", f"/bidrag/decisions/{OREBRO}", f"/bidrag/measures/{OREBRO}_05", "/bidrag/measures",
-                 "/bidrag/measures?_search=maskning", "/good_examples", "/rejections", "/bidrag/rejected_measures",
-                 "/bidrag/search_measures?q=maskning", f"/bidrag/changes?decision_id={OREBRO}"]
+HOSTILE_PAGES = [
+    "/",
+    f"/bidrag/decisions/{OREBRO}",
+    f"/bidrag/measures/{OREBRO}_05",
+    "/bidrag/measures",
+    "/bidrag/measures?_search=maskning",
+    "/good_examples",
+    "/rejections",
+    "/bidrag/rejected_measures",
+    "/bidrag/search_measures?q=maskning",
+    f"/bidrag/changes?decision_id={OREBRO}",
+]
 
 
 @pytest.mark.parametrize("path", HOSTILE_PAGES)

@@ -30,8 +30,10 @@ async def test_decisions_api_returns_the_orebro_decision(datasette):
     assert decision["amount_granted"] == 34_870_000
     assert decision["amount_rejected"] == 113_101_000
     assert json.loads(decision["payment_schedule"]) == [
-        {"year": 2025, "amount": 11_625_000}, {"year": 2026, "amount": 11_625_000},
-        {"year": 2027, "amount": 11_620_000}]
+        {"year": 2025, "amount": 11_625_000},
+        {"year": 2026, "amount": 11_625_000},
+        {"year": 2027, "amount": 11_620_000},
+    ]
     assert decision["interim_report_due_on"] == "2026-11-30"
     assert decision["final_report_due_on"] == "2028-02-28"
     assert decision["completion_due_on"] == "2027-12-31"
@@ -79,7 +81,10 @@ async def test_canned_query_totals_per_region(datasette):
     first = rows[0]
     assert first["region_name"] == "Region Örebro län"
     assert (first["amount_applied"], first["amount_granted"], first["amount_rejected"]) == (
-        147_971_000, 34_870_000, 113_101_000)
+        147_971_000,
+        34_870_000,
+        113_101_000,
+    )
     assert first["granted_percent"] == round(100 * 34_870_000 / 147_971_000, 1)
     assert all(r["amount_granted"] == 0 and r["granted_percent"] is None for r in rows[1:])
 
@@ -97,8 +102,12 @@ async def test_canned_query_rejected_measures_with_reasons(datasette, built_db):
 async def test_canned_query_upcoming_deadlines(datasette, built_db):
     today = datetime.now(timezone.utc).date().isoformat()  # SQLite's date('now') is UTC
     rows = await get_json(datasette, "/bidrag/upcoming_deadlines.json", _shape="array")
-    expected = [(r["due_on"], r["kind"]) for r in sqlite_utils.Database(built_db).query(
-        "select due_on, kind from deadlines where due_on >= ? order by due_on", [today])]
+    expected = [
+        (r["due_on"], r["kind"])
+        for r in sqlite_utils.Database(built_db).query(
+            "select due_on, kind from deadlines where due_on >= ? order by due_on", [today]
+        )
+    ]
     assert [(r["due_on"], r["kind"]) for r in rows] == expected
     assert all(r["region_name"] == "Region Örebro län" for r in rows)
 
@@ -148,11 +157,20 @@ def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built
     assert all(name in arguments for name in SETTINGS)
     result = subprocess.run(
         [sys.executable, "-m", "datasette", *arguments, "--get", "/bidrag/search_measures.json?q=robot&_shape=array"],
-        capture_output=True, text=True, timeout=60, check=True)
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     titles = {row["title"] for row in json.loads(result.stdout)}
     assert {"Läkemedelsrobot", "Robotstyrd processautomation"} <= titles
-    settings = subprocess.run([sys.executable, "-m", "datasette", *arguments, "--get", "/-/settings.json"],
-                              capture_output=True, text=True, timeout=60, check=True)
+    settings = subprocess.run(
+        [sys.executable, "-m", "datasette", *arguments, "--get", "/-/settings.json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert json.loads(settings.stdout)["suggest_facets"] is False
 
 

@@ -71,13 +71,22 @@ def load(url: str, concurrency: int, seconds: float) -> dict:
         script.write(_WRK_REPORT)
     try:
         subprocess.run([wrk, "-t1", f"-c{concurrency}", "-d1s", url], capture_output=True, check=True)  # warm up
-        output = subprocess.run([wrk, "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "-s", script.name, url],
-                                capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(
+            [wrk, "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     requests, duration, p50, p95, errors = map(int, output.rsplit("WRK ", 1)[1].split())
-    return {"rps": requests / (duration / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "requests": requests,
-            "errors": errors}
+    return {
+        "rps": requests / (duration / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "requests": requests,
+        "errors": errors,
+    }
 
 
 def load_generator() -> str:
@@ -103,9 +112,13 @@ async def _load(url: str, concurrency: int, seconds: float) -> dict:
         await asyncio.gather(*(worker(started + seconds) for _ in range(concurrency)))
         elapsed = time.monotonic() - started
     latencies.sort()
-    return {"rps": len(latencies) / elapsed, "p50": 1000 * statistics.median(latencies),
-            "p95": 1000 * latencies[int(0.95 * (len(latencies) - 1))], "requests": len(latencies),
-            "errors": errors}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": 1000 * statistics.median(latencies),
+        "p95": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+        "requests": len(latencies),
+        "errors": errors,
+    }
 
 
 def _build(scale: int, workdir: Path) -> dict:
@@ -113,8 +126,10 @@ def _build(scale: int, workdir: Path) -> dict:
     decisions = write_synthetic_tree(ROOT / "data", data, scale)
     db = workdir / "site" / "bidrag.db"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bidrag", "--root", str(workdir), "build",
-                                "--allow-synthetic", "--db", str(db)], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bidrag", "--root", str(workdir), "build", "--allow-synthetic", "--db", str(db)],
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
@@ -122,9 +137,16 @@ def _build(scale: int, workdir: Path) -> dict:
     with sqlite3.connect(db) as connection:
         measures = connection.execute("select count(*) from measures").fetchone()[0]
         decision = connection.execute("select id from decisions where id like 'synthetic%' limit 1").fetchone()[0]
-    return {"scale": scale, "decisions": decisions + 1, "measures": measures, "build_s": seconds,
-            "build_peak_mb": usage.ru_maxrss / 1024, "db": db, "decision": decision,
-            "db_mb": db.stat().st_size / 1024 / 1024}
+    return {
+        "scale": scale,
+        "decisions": decisions + 1,
+        "measures": measures,
+        "build_s": seconds,
+        "build_peak_mb": usage.ru_maxrss / 1024,
+        "db": db,
+        "decision": decision,
+        "db_mb": db.stat().st_size / 1024 / 1024,
+    }
 
 
 def run(scales, concurrency: int, seconds: float) -> list[dict]:
@@ -133,13 +155,17 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
         workdir = Path(tempfile.mkdtemp(prefix=f"bidrag-bench-{scale}x-"))
         try:
             built = _build(scale, workdir)
-            print(f"\n{scale}x: {built['decisions']} beslut, {built['measures']} åtgärder, "
-                  f"bygget {built['build_s']:.2f} s, topp {built['build_peak_mb']:.0f} MB, "
-                  f"databasen {built['db_mb']:.1f} MB", flush=True)
+            print(
+                f"\n{scale}x: {built['decisions']} beslut, {built['measures']} åtgärder, "
+                f"bygget {built['build_s']:.2f} s, topp {built['build_peak_mb']:.0f} MB, "
+                f"databasen {built['db_mb']:.1f} MB",
+                flush=True,
+            )
             site_port, bare_port = free_port(), free_port()
             site = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
-            bare = start_datasette(["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port",
-                           str(bare_port)], bare_port)
+            bare = start_datasette(
+                ["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port", str(bare_port)], bare_port
+            )
             try:
                 rows = []
                 for name, path, is_json, shared in endpoints(built["decision"]):
@@ -147,10 +173,17 @@ def run(scales, concurrency: int, seconds: float) -> list[dict]:
                     theirs = load(f"http://127.0.0.1:{bare_port}{path}", concurrency, seconds) if shared else None
                     rows.append({"name": name, "path": path, "json": is_json, "site": mine, "bare": theirs})
                     ratio = _ratio(mine, theirs)
-                    bare_text = (f"{theirs['rps']:7.1f} req/s p50 {theirs['p50']:6.1f} p95 {theirs['p95']:6.1f} ms"
-                                 f" fel {theirs['errors']}" if theirs else "(saknas i bar Datasette)")
-                    print(f"  {name:22} sajt {mine['rps']:7.1f} req/s p50 {mine['p50']:6.1f} p95 {mine['p95']:6.1f} ms"
-                          f" fel {mine['errors']} | bar {bare_text} | kvot {ratio}", flush=True)
+                    bare_text = (
+                        f"{theirs['rps']:7.1f} req/s p50 {theirs['p50']:6.1f} p95 {theirs['p95']:6.1f} ms"
+                        f" fel {theirs['errors']}"
+                        if theirs
+                        else "(saknas i bar Datasette)"
+                    )
+                    print(
+                        f"  {name:22} sajt {mine['rps']:7.1f} req/s p50 {mine['p50']:6.1f} p95 {mine['p95']:6.1f} ms"
+                        f" fel {mine['errors']} | bar {bare_text} | kvot {ratio}",
+                        flush=True,
+                    )
                 built.update(rows=rows, site_peak_mb=_peak_rss_mb(site.pid), bare_peak_mb=_peak_rss_mb(bare.pid))
             finally:
                 for process in (site, bare):
@@ -170,45 +203,79 @@ def _ratio(site: dict, bare: dict | None) -> str:
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": memory, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "datasette": datasette.__version__, "os": platform.platform()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "datasette": datasette.__version__,
+        "os": platform.platform(),
+    }
 
 
 def report(results: list[dict], info: dict, concurrency: int, seconds: float) -> str:
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         f"Run with `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Each endpoint was driven for "
         f"{seconds:g} s by {concurrency} concurrent connections from {load_generator()} on 127.0.0.1, first "
         "against the site (our metadata, "
         "plugins and templates) and then against a bare `datasette serve --immutable` on the same database file. "
         "The load generator runs on the same machine and takes CPU from the servers; compare the columns "
-        "with each other rather than with other machines.", "",
+        "with each other rather than with other machines.",
+        "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GiB; {info['os']}; Python "
-        f"{info['python']}, SQLite {info['sqlite']}, Datasette {info['datasette']}.", "",
+        f"{info['python']}, SQLite {info['sqlite']}, Datasette {info['datasette']}.",
+        "",
         "Targets (2 cores, 10 clients): JSON p95 < 100 ms, HTML p95 < 250 ms, site ≥ 0.8 × bare throughput on "
-        "the endpoints both serve, 100x build < 10 s.", "",
+        "the endpoints both serve, 100x build < 10 s.",
+        "",
         "| scale | decisions | measures | build | build peak memory | database | site server peak | bare server peak |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| {r['scale']}x | {r['decisions']} | {r['measures']} | {r['build_s']:.2f} s | "
-                     f"{r['build_peak_mb']:.0f} MB | {r['db_mb']:.1f} MB | {r['site_peak_mb']:.0f} MB | "
-                     f"{r['bare_peak_mb']:.0f} MB |")
+        lines.append(
+            f"| {r['scale']}x | {r['decisions']} | {r['measures']} | {r['build_s']:.2f} s | "
+            f"{r['build_peak_mb']:.0f} MB | {r['db_mb']:.1f} MB | {r['site_peak_mb']:.0f} MB | "
+            f"{r['bare_peak_mb']:.0f} MB |"
+        )
     for r in results:
-        lines += ["", f"## {r['scale']}x", "",
-                  "| endpoint | site req/s | site p50 | site p95 | site errors | bare req/s | bare p50 | bare p95 "
-                  "| bare errors | site/bare |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {r['scale']}x",
+            "",
+            "| endpoint | site req/s | site p50 | site p95 | site errors | bare req/s | bare p50 | bare p95 "
+            "| bare errors | site/bare |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for row in r["rows"]:
             s, b = row["site"], row["bare"]
-            bare_cells = (f"{b['rps']:.1f} | {b['p50']:.1f} ms | {b['p95']:.1f} ms | {b['errors']} | "
-                          f"{_ratio(s, b)}") if b else "– | – | – | – | –"
-            lines.append(f"| {row['name']} (`{row['path']}`) | {s['rps']:.1f} | {s['p50']:.1f} ms | "
-                         f"{s['p95']:.1f} ms | {s['errors']} | {bare_cells} |")
+            bare_cells = (
+                (f"{b['rps']:.1f} | {b['p50']:.1f} ms | {b['p95']:.1f} ms | {b['errors']} | {_ratio(s, b)}")
+                if b
+                else "– | – | – | – | –"
+            )
+            lines.append(
+                f"| {row['name']} (`{row['path']}`) | {s['rps']:.1f} | {s['p50']:.1f} ms | "
+                f"{s['p95']:.1f} ms | {s['errors']} | {bare_cells} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -220,15 +287,17 @@ def main(argv=None) -> None:
     parser.add_argument("--write", type=Path, help="write the results as Markdown to this file")
     args = parser.parse_args(argv)
     info = machine()
-    print(f"{info['cpu']}, {info['cores']} kärnor, {info['memory_gb']} GiB, Datasette {info['datasette']}, "
-          f"last från {load_generator()}")
+    print(
+        f"{info['cpu']}, {info['cores']} kärnor, {info['memory_gb']} GiB, Datasette {info['datasette']}, "
+        f"last från {load_generator()}"
+    )
     results = run([int(s) for s in args.scales.split(",")], args.concurrency, args.seconds)
     text = report(results, info, args.concurrency, args.seconds)
     if args.write:
         # The analysis written below the marker survives a new run; the figures above it are replaced.
         old = args.write.read_text("utf-8") if args.write.exists() else ""
         if ANALYSIS_MARKER in old:
-            text += "\n" + old[old.index(ANALYSIS_MARKER):]
+            text += "\n" + old[old.index(ANALYSIS_MARKER) :]
         args.write.write_text(text, "utf-8")
         print(f"\nSkrev {args.write}")
 

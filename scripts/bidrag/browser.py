@@ -15,8 +15,14 @@ from .project import Project
 from .site import serve_arguments
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 class BrowserMissing(Exception):
@@ -31,8 +37,9 @@ def free_port() -> int:
 
 def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> subprocess.Popen:
     """Run `datasette` with arguments and return once it answers on 127.0.0.1:port."""
-    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + timeout
     while True:
         try:

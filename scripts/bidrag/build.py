@@ -81,8 +81,9 @@ def _write(dataset: Dataset, path: Path, extend=None) -> dict:
     try:
         with db.conn:
             for name, spec in TABLES.items():
-                db[name].create(spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys,
-                                not_null=spec.not_null, strict=True)
+                db[name].create(
+                    spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys, not_null=spec.not_null, strict=True
+                )
             for name, rows in _rows(dataset):
                 db[name].insert_all(rows)
             if extend is not None:
@@ -102,8 +103,9 @@ def _write(dataset: Dataset, path: Path, extend=None) -> dict:
 def _index_search(db):
     # Deliberately not an external-content table of measures: Datasette would then run its own
     # word-based search for ?_search= on measures; plugins/swedish_search.py provides ours.
-    db.execute(f"create virtual table measures_fts using fts5(title, reason, conditions, "
-               f"tokenize='{search.TOKENIZER}')")
+    db.execute(
+        f"create virtual table measures_fts using fts5(title, reason, conditions, tokenize='{search.TOKENIZER}')"
+    )
     db.register_function(search.index_text, deterministic=True)
     db.execute("""insert into measures_fts (rowid, title, reason, conditions)
         select rowid, index_text(title), index_text(reason), index_text(conditions)
@@ -130,28 +132,44 @@ def _rows(dataset: Dataset):
     region_names = {r["id"]: r["name"] for r in dataset.regions}
     theme_names = {t["id"]: t["name"] for t in dataset.themes}
     decisions = dataset.decisions
-    yield "sources", [
-        *dataset.programme["sources"],
-        *({"id": d["id"], "kind": "beslut", **d["source_document"]} for d in decisions),
-    ]
+    yield (
+        "sources",
+        [
+            *dataset.programme["sources"],
+            *({"id": d["id"], "kind": "beslut", **d["source_document"]} for d in decisions),
+        ],
+    )
     yield "regions", [{**r, "note": r.get("note")} for r in dataset.regions]
     yield "themes", [_columns(t, "themes") for t in dataset.themes]
     yield "reason_categories", [_columns(r, "reason_categories") for r in dataset.reason_categories]
     yield "decisions", [_decision_row(d, region_names) for d in decisions]
     yield "decision_partners", [{"decision_id": d["id"], "region_id": p} for d in decisions for p in d["joint_with"]]
     yield "measures", [_measure_row(d, m, theme_names) for d in decisions for m in d["measures"]]
-    yield "measure_themes", [
-        {"measure_id": measure_id(d, m), "theme_id": t} for d in decisions for m in d["measures"] for t in m["themes"]
-    ]
-    yield "payments", [
-        {"decision_id": d["id"], "region_id": d["region"], **p} for d in decisions for p in d["payments"]
-    ]
-    yield "deadlines", [
-        {"decision_id": d["id"], "region_id": d["region"], **x} for d in decisions for x in d["deadlines"]
-    ]
-    yield "decision_makers", [
-        {"decision_id": d["id"], "position": i, **p} for d in decisions for i, p in enumerate(d["decision_makers"], 1)
-    ]
+    yield (
+        "measure_themes",
+        [
+            {"measure_id": measure_id(d, m), "theme_id": t}
+            for d in decisions
+            for m in d["measures"]
+            for t in m["themes"]
+        ],
+    )
+    yield (
+        "payments",
+        [{"decision_id": d["id"], "region_id": d["region"], **p} for d in decisions for p in d["payments"]],
+    )
+    yield (
+        "deadlines",
+        [{"decision_id": d["id"], "region_id": d["region"], **x} for d in decisions for x in d["deadlines"]],
+    )
+    yield (
+        "decision_makers",
+        [
+            {"decision_id": d["id"], "position": i, **p}
+            for d in decisions
+            for i, p in enumerate(d["decision_makers"], 1)
+        ],
+    )
     yield "programme", _programme_rows(dataset.programme, set(dataset.disputed_topics))
 
 
@@ -167,21 +185,34 @@ def measure_id(decision: dict, measure: dict) -> str:
 def _decision_row(d: dict, region_names: dict) -> dict:
     quotes = d["source_quotes"]
     return {
-        "id": d["id"], "region_id": d["region"], "label": f"{region_names[d['region']]}, beslut {d['decided_on']}",
+        "id": d["id"],
+        "region_id": d["region"],
+        "label": f"{region_names[d['region']]}, beslut {d['decided_on']}",
         "title": d["title"],
-        "decided_on": d["decided_on"], "applied_on": d["applied_on"], "outcome": d["outcome"],
-        "amount_applied": d["amount_applied"], "amount_granted": d["amount_granted"],
-        "amount_rejected": d["amount_rejected"], "measure_count": len(d["measures"]),
+        "decided_on": d["decided_on"],
+        "applied_on": d["applied_on"],
+        "outcome": d["outcome"],
+        "amount_applied": d["amount_applied"],
+        "amount_granted": d["amount_granted"],
+        "amount_rejected": d["amount_rejected"],
+        "measure_count": len(d["measures"]),
         "payment_schedule": json.dumps(sorted(d["payments"], key=lambda p: p["year"])),
         "completion_due_on": _first_due(d, "genomförande"),
         "interim_report_due_on": _first_due(d, "delredovisning"),
         "final_report_due_on": _first_due(d, "slutredovisning"),
-        "org_nr": d["org_nr"], "joint": int(bool(d["joint_with"])),
-        "general_conditions": d["general_conditions"], "reasoning": d["reasoning"],
-        "appealable": int(d["appeal"]["appealable"]), "appeal_text": d["appeal"]["text"],
-        "contact_email": d["contacts"]["delegation"], "region_contact_email": d["contacts"]["region"],
-        "decided_quote": quotes["decided_on"], "applied_quote": quotes["applied"],
-        "outcome_quote": quotes["outcome"], "payments_quote": quotes["payments"], "source_id": d["id"],
+        "org_nr": d["org_nr"],
+        "joint": int(bool(d["joint_with"])),
+        "general_conditions": d["general_conditions"],
+        "reasoning": d["reasoning"],
+        "appealable": int(d["appeal"]["appealable"]),
+        "appeal_text": d["appeal"]["text"],
+        "contact_email": d["contacts"]["delegation"],
+        "region_contact_email": d["contacts"]["region"],
+        "decided_quote": quotes["decided_on"],
+        "applied_quote": quotes["applied"],
+        "outcome_quote": quotes["outcome"],
+        "payments_quote": quotes["payments"],
+        "source_id": d["id"],
     }
 
 
@@ -191,10 +222,24 @@ def _first_due(decision: dict, kind: str) -> str | None:
 
 def _measure_row(d: dict, m: dict, theme_names: dict) -> dict:
     return {
-        "id": measure_id(d, m), "decision_id": d["id"], "region_id": d["region"],
+        "id": measure_id(d, m),
+        "decision_id": d["id"],
+        "region_id": d["region"],
         "decided_on": d["decided_on"],
-        **{k: m[k] for k in ("position", "title", "status", "amount_applied", "amount_granted",
-                             "amount_rejected", "conditions", "reason", "reason_category")},
+        **{
+            k: m[k]
+            for k in (
+                "position",
+                "title",
+                "status",
+                "amount_applied",
+                "amount_granted",
+                "amount_rejected",
+                "conditions",
+                "reason",
+                "reason_category",
+            )
+        },
         "themes": json.dumps([theme_names[t] for t in m["themes"]], ensure_ascii=False),
         "source_quote": m["source_quote"],
     }
@@ -203,11 +248,20 @@ def _measure_row(d: dict, m: dict, theme_names: dict) -> dict:
 def _programme_rows(programme: dict, disputed: set) -> list:
     rows = []
     for fact in programme["facts"]:
-        rows.append({
-            "id": fact["id"], "topic": fact["topic"], "label": fact["label"], "value": fact["value"],
-            "amount": fact.get("amount"), "approximate": int(fact.get("approximate", False)),
-            "year_from": fact.get("year_from"), "year_to": fact.get("year_to"), "date": fact.get("date"),
-            "sources_disagree": int(fact["topic"] in disputed), "source_id": fact["source"],
-            "source_quote": fact["source_quote"],
-        })
+        rows.append(
+            {
+                "id": fact["id"],
+                "topic": fact["topic"],
+                "label": fact["label"],
+                "value": fact["value"],
+                "amount": fact.get("amount"),
+                "approximate": int(fact.get("approximate", False)),
+                "year_from": fact.get("year_from"),
+                "year_to": fact.get("year_to"),
+                "date": fact.get("date"),
+                "sources_disagree": int(fact["topic"] in disputed),
+                "source_id": fact["source"],
+                "source_quote": fact["source_quote"],
+            }
+        )
     return rows

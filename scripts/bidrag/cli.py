@@ -25,8 +25,14 @@ def _say(message: str) -> None:
 
 
 @click.group()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              envvar="BIDRAG_ROOT", show_default=True, help="Projektets rotkatalog.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    envvar="BIDRAG_ROOT",
+    show_default=True,
+    help="Projektets rotkatalog.",
+)
 @click.pass_context
 def cli(ctx, root):
     """Effektivitetsdelegationens bidragsbeslut som öppna data.
@@ -53,14 +59,19 @@ def _load(project: Project, consequence: str = "") -> Dataset:
 
 def _summary(dataset: Dataset) -> str:
     measures = sum(len(d["measures"]) for d in dataset.decisions)
-    return (f"{len(dataset.decisions)} beslut, {measures} åtgärder, {len(dataset.regions)} regioner, "
-            f"{len(dataset.themes)} teman, {len(dataset.reason_categories)} avslagsskäl, "
-            f"{len(dataset.programme['facts'])} programfakta")
+    return (
+        f"{len(dataset.decisions)} beslut, {measures} åtgärder, {len(dataset.regions)} regioner, "
+        f"{len(dataset.themes)} teman, {len(dataset.reason_categories)} avslagsskäl, "
+        f"{len(dataset.programme['facts'])} programfakta"
+    )
 
 
 @cli.command()
-@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Katalog med källdokumenten: kontrollera SHA-256 och att varje citat finns ordagrant.")
+@click.option(
+    "--sources",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Katalog med källdokumenten: kontrollera SHA-256 och att varje citat finns ordagrant.",
+)
 @click.pass_obj
 def check(project, sources):
     """Granska data/: schema, belopp, datum, ordförråd och personuppgifter.
@@ -85,8 +96,12 @@ def check(project, sources):
 
 
 @cli.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Databasfil att skriva (standard: build/bidrag.db).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Databasfil att skriva (standard: build/bidrag.db).",
+)
 @click.option("--allow-synthetic", is_flag=True, help="Tillåt syntetiska testbeslut (aldrig för publicering).")
 @click.pass_obj
 def build(project, db_path, allow_synthetic):
@@ -98,17 +113,23 @@ def build(project, db_path, allow_synthetic):
         counts = build_database(dataset, db_path, allow_synthetic=allow_synthetic)
     except (BuildError, OSError) as error:
         raise click.ClickException(f"{error}; {db_path} är oförändrad") from None
-    _say(f"Byggde {db_path}: {counts['decisions']} beslut, {counts['measures']} åtgärder, "
-         f"{counts['payments']} utbetalningar, {counts['deadlines']} tidsfrister "
-         f"({time.perf_counter() - started:.2f} s)")
+    _say(
+        f"Byggde {db_path}: {counts['decisions']} beslut, {counts['measures']} åtgärder, "
+        f"{counts['payments']} utbetalningar, {counts['deadlines']} tidsfrister "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
 
 
 def _site(project: Project, site_dir: Path | None) -> Site:
     return Site((site_dir or project.root / "build" / "site").resolve())
 
 
-site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-                           help="Katalog med publiceringarna och länken bidrag.db (standard: build/site).")
+site_option = click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Katalog med publiceringarna och länken bidrag.db (standard: build/site).",
+)
 
 
 @cli.command()
@@ -125,8 +146,7 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
     site = _site(project, site_dir)
     dataset = _load(project, f"; inget publicerades och {site.live} är oförändrad")
     try:
-        result = publish_release(project, dataset, site, dry_run=dry_run, force=force,
-                                 allow_synthetic=allow_synthetic)
+        result = publish_release(project, dataset, site, dry_run=dry_run, force=force, allow_synthetic=allow_synthetic)
     except (PublishError, BuildError, OSError) as error:
         raise click.ClickException(f"{error}; inget publicerades och {site.live} är oförändrad") from None
     for change in result.changes:
@@ -136,8 +156,10 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
     elif result.release is None:
         _say("data/ är oförändrad sedan senaste publiceringen; inget publicerades (--force publicerar ändå).")
     else:
-        _say(f"Publicerade version {result.release} ({result.path.name}) med {len(result.changes)} ändringar; "
-             f"{site.live} pekar nu på den. Starta om webbservern för att visa den.")
+        _say(
+            f"Publicerade version {result.release} ({result.path.name}) med {len(result.changes)} ändringar; "
+            f"{site.live} pekar nu på den. Starta om webbservern för att visa den."
+        )
 
 
 @cli.command()
@@ -158,8 +180,9 @@ NOT_A_DECISION = 3
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Katalog för utkasten (standard: data/decisions).")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Katalog för utkasten (standard: data/decisions)."
+)
 @click.option("--force", is_flag=True, help="Skriv över befintliga beslutsfiler.")
 @click.pass_obj
 def extract(project, paths, out, force):
@@ -200,8 +223,13 @@ def extract(project, paths, out, force):
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/screenshots"),
-              show_default=True, help="Katalog för bilderna.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/screenshots"),
+    show_default=True,
+    help="Katalog för bilderna.",
+)
 @click.pass_obj
 def screenshots(project, out):
     """Ta skärmbilder av startsidan och ett beslut, i datorbredd och mobilbredd (kräver chromium)."""
@@ -214,11 +242,18 @@ def screenshots(project, out):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
-                   "den publicerade: build/site/bidrag.db).")
-@click.option("--inspect-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Förberäknade radantal från `datasette inspect` (snabbare start).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
+    "den publicerade: build/site/bidrag.db).",
+)
+@click.option(
+    "--inspect-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Förberäknade radantal från `datasette inspect` (snabbare start).",
+)
 @click.pass_obj
 def serve(project, host, port, db_path, inspect_file):
     """Visa webbplatsen med Datasette (bygg först med `bidrag build`)."""

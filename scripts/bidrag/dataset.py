@@ -46,14 +46,12 @@ class _Reporter:
 
     def for_file(self, document: YamlFile):
         def report(path, message):
-            self.problems.append(
-                Problem(self.name(document.path), field_path(path), message, document.line_of(path))
-            )
+            self.problems.append(Problem(self.name(document.path), field_path(path), message, document.line_of(path)))
 
         return report
 
 
-def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:
+def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:  # noqa: C901 -- split with the schema module
     """Read and validate every file under data_dir; raise InvalidData listing all problems."""
     data_dir = Path(data_dir)
     reporter = _Reporter(data_dir.parent)
@@ -166,8 +164,11 @@ def _mailboxes(document: YamlFile, reporter: _Reporter) -> set:
 
 
 def _check_vocabularies(documents, reporter):
-    for name, key in (("regions.yml", "regions"), ("themes.yml", "themes"),
-                      ("reason_categories.yml", "reason_categories")):
+    for name, key in (
+        ("regions.yml", "regions"),
+        ("themes.yml", "themes"),
+        ("reason_categories.yml", "reason_categories"),
+    ):
         doc = documents[name]
         report = reporter.for_file(doc)
         for field_name in ("id", "name") + (("county_code",) if key == "regions" else ()):
@@ -180,8 +181,10 @@ def _check_org_numbers(document, regions, decisions, reporter):
     for index, region in enumerate(regions):
         org_nr = region["org_nr"]
         if org_nr is not None and (region["id"], org_nr) not in stated:
-            report(("regions", index, "org_nr"), f"{org_nr} anges inte i något beslut för {region['name']}; "
-                   "ta bara organisationsnummer från beslut")
+            report(
+                ("regions", index, "org_nr"),
+                f"{org_nr} anges inte i något beslut för {region['name']}; ta bara organisationsnummer från beslut",
+            )
 
 
 def _check_programme(document, decisions, reporter) -> list[str]:
@@ -198,8 +201,10 @@ def _check_programme(document, decisions, reporter) -> list[str]:
     known = {s["id"] for s in programme["sources"]} | decision_ids
     for index, fact in enumerate(programme["facts"]):
         if fact["source"] not in known:
-            report(("facts", index, "source"), f"okänd källa {fact['source']!r}: varken en källa under "
-                   "sources eller ett beslut")
+            report(
+                ("facts", index, "source"),
+                f"okänd källa {fact['source']!r}: varken en källa under sources eller ett beslut",
+            )
         if fact.get("year_from", 0) > fact.get("year_to", 9999):
             report(("facts", index, "year_from"), f"{fact['year_from']} ligger efter year_to {fact['year_to']}")
     return sorted(disagreeing_topics(programme["facts"]))

@@ -29,8 +29,15 @@ from .formatting import kronor
 from .project import Project
 
 NEW, CHANGED, REMOVED = "nytt beslut", "ändrat beslut", "borttaget beslut"
-_DECISION_FIELDS = ("region_id", "decided_on", "applied_on", "outcome", "amount_applied", "amount_granted",
-                    "amount_rejected")
+_DECISION_FIELDS = (
+    "region_id",
+    "decided_on",
+    "applied_on",
+    "outcome",
+    "amount_applied",
+    "amount_granted",
+    "amount_rejected",
+)
 _MEASURE_FIELDS = ("title", "status", "amount_applied", "amount_granted", "amount_rejected", "reason_category")
 
 
@@ -79,8 +86,15 @@ def data_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def publish(project: Project, dataset: Dataset, site: Site, published_at: str | None = None,
-            dry_run: bool = False, force: bool = False, allow_synthetic: bool = False) -> Result:
+def publish(
+    project: Project,
+    dataset: Dataset,
+    site: Site,
+    published_at: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    allow_synthetic: bool = False,
+) -> Result:
     """Publish dataset as the next release; return what changed. Dry runs only compute the diff.
 
     Unchanged data (the same data_sha256 as the live release) is not published again unless forced.
@@ -100,11 +114,20 @@ def publish(project: Project, dataset: Dataset, site: Site, published_at: str | 
         changes = diff(before, snapshot_of(db.conn), labels)
         for table, rows in history.items():
             db[table].insert_all(rows)
-        rows = [{"id": number * 10_000 + i, "release_id": number, "published_at": published_at, **c}
-                for i, c in enumerate(changes, 1)]
-        db["releases"].insert({"id": number, "published_at": published_at, "data_sha256": digest,
-                               "decisions": db["decisions"].count, "measures": db["measures"].count,
-                               "changes": len(rows)})
+        rows = [
+            {"id": number * 10_000 + i, "release_id": number, "published_at": published_at, **c}
+            for i, c in enumerate(changes, 1)
+        ]
+        db["releases"].insert(
+            {
+                "id": number,
+                "published_at": published_at,
+                "data_sha256": digest,
+                "decisions": db["decisions"].count,
+                "measures": db["measures"].count,
+                "changes": len(rows),
+            }
+        )
         db["changes"].insert_all(rows)
         recorded.extend(rows)
 
@@ -133,8 +156,9 @@ def publish(project: Project, dataset: Dataset, site: Site, published_at: str | 
             site.switch(live)  # put the previous release back before reporting
         else:
             site.live.unlink()
-        raise PublishError(f"webbplatsen klarade inte provkörningen efter bytet; {live or 'ingen'} återställd: "
-                           f"{error}") from error
+        raise PublishError(
+            f"webbplatsen klarade inte provkörningen efter bytet; {live or 'ingen'} återställd: {error}"
+        ) from error
     return Result(number, recorded, target)
 
 
@@ -171,6 +195,7 @@ def snapshot(path: Path) -> dict:
 
 def snapshot_of(connection) -> dict:
     """The published facts that a change record compares, keyed by decision."""
+
     def rows(sql):
         cursor = connection.cursor()
         cursor.row_factory = sqlite3.Row  # the connection's own factory belongs to its owner
@@ -182,8 +207,9 @@ def snapshot_of(connection) -> dict:
     return {
         "decisions": {r["id"]: r for r in rows(f"select id, {', '.join(_DECISION_FIELDS)} from decisions")},
         "measures": {r["id"]: r for r in rows(f"select id, decision_id, {', '.join(_MEASURE_FIELDS)} from measures")},
-        "payments": {(r["decision_id"], r["year"]): r["amount"]
-                     for r in rows("select decision_id, year, amount from payments")},
+        "payments": {
+            (r["decision_id"], r["year"]): r["amount"] for r in rows("select decision_id, year, amount from payments")
+        },
         "deadlines": {key: ", ".join(days) for key, days in deadlines.items()},
     }
 
@@ -225,18 +251,26 @@ def _changed(decision_id, before, after, labels):
             continue
         for f in _MEASURE_FIELDS:
             pairs.append((f"measures.{measure_id}.{f}", old[f], new[f], f"{labels.get(f, f).lower()} för ”{title}”"))
-    return [_change(decision, CHANGED, name, old, new, f"{label.capitalize()}: {_show(old)} → {_show(new)}")
-            for name, old, new, label in pairs if old != new]
+    return [
+        _change(decision, CHANGED, name, old, new, f"{label.capitalize()}: {_show(old)} → {_show(new)}")
+        for name, old, new, label in pairs
+        if old != new
+    ]
 
 
 def _change(decision, kind, field_name, old, new, summary):
-    is_amount = field_name is not None and (field_name.split(".")[-1].startswith("amount")
-                                            or field_name.startswith("payments."))
+    is_amount = field_name is not None and (
+        field_name.split(".")[-1].startswith("amount") or field_name.startswith("payments.")
+    )
     return {
-        "decision_id": decision["id"], "region_id": decision["region_id"], "kind": kind, "field": field_name,
+        "decision_id": decision["id"],
+        "region_id": decision["region_id"],
+        "kind": kind,
+        "field": field_name,
         "before": None if old is None else json.dumps(old, ensure_ascii=False),
         "after": None if new is None else json.dumps(new, ensure_ascii=False),
-        "amount_before": old if is_amount else None, "amount_after": new if is_amount else None,
+        "amount_before": old if is_amount else None,
+        "amount_after": new if is_amount else None,
         "summary": summary,
     }
 
@@ -250,8 +284,10 @@ def _show(value) -> str:
 def _history(live: Path) -> dict:
     """The live release's publication history, to carry into the next release."""
     with _read_only(live) as connection:
-        return {table: [dict(r) for r in connection.execute(f"select * from {table} order by id")]
-                for table in ("releases", "changes")}
+        return {
+            table: [dict(r) for r in connection.execute(f"select * from {table} order by id")]
+            for table in ("releases", "changes")
+        }
 
 
 def _release_sha(path: Path) -> str | None:
@@ -271,8 +307,11 @@ def _smoke_test(project: Project, path: Path, decisions: int) -> None:
 
     async def run():
         datasette = make_datasette(project, path)
-        for url, kind in (("/", "text/html"), ("/bidrag/decisions.json?_shape=array", "application/json"),
-                          ("/bidrag/changes.json?_shape=array", "application/json")):
+        for url, kind in (
+            ("/", "text/html"),
+            ("/bidrag/decisions.json?_shape=array", "application/json"),
+            ("/bidrag/changes.json?_shape=array", "application/json"),
+        ):
             response = await datasette.client.get(url)
             if response.status_code != 200 or not response.headers["content-type"].startswith(kind):
                 raise PublishError(f"{url} svarade {response.status_code}")

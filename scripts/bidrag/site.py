@@ -55,11 +55,19 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
     if Path(db_path or project.db_path).stem != DATABASE:
         raise ValueError(f"datasette serve names the database after the file: {db_path} must be {DATABASE}.db")
     arguments = [
-        "serve", "--immutable", str(db_path or project.db_path),
-        "--metadata", str(project.metadata_path),
-        "--plugins-dir", str(project.plugins_dir),
-        "--static", f"{STATIC_MOUNT}:{project.static_dir}",
-        "--host", host, "--port", str(port),
+        "serve",
+        "--immutable",
+        str(db_path or project.db_path),
+        "--metadata",
+        str(project.metadata_path),
+        "--plugins-dir",
+        str(project.plugins_dir),
+        "--static",
+        f"{STATIC_MOUNT}:{project.static_dir}",
+        "--host",
+        host,
+        "--port",
+        str(port),
     ]
     if project.templates_dir.is_dir():
         arguments += ["--template-dir", str(project.templates_dir)]
@@ -70,7 +78,6 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
 
 def _setting_text(value) -> str:
     return ("on" if value else "off") if isinstance(value, bool) else str(value)
-
 
 
 async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> list[dict]:

@@ -42,8 +42,14 @@ def verify_document(document: Path, sha256: str, quotes, file: str, lines) -> li
         for paragraph in (passage or "").split("\n\n"):
             if paragraph.strip() and not paragraph.lstrip().startswith("#"):
                 if comparable(paragraph) not in text:
-                    problems.append(Problem(file, field_path(path), f"citatet finns inte ordagrant i "
-                                            f"{document.name}: {paragraph[:70]!r}…", lines(path)))
+                    problems.append(
+                        Problem(
+                            file,
+                            field_path(path),
+                            f"citatet finns inte ordagrant i {document.name}: {paragraph[:70]!r}…",
+                            lines(path),
+                        )
+                    )
     return problems
 
 
@@ -55,13 +61,15 @@ def verify_sources(dataset, sources_dir: Path, root: Path):
 
     programme_name, programme_file = opened(dataset.files["programme"])
     facts = dataset.programme["facts"]
-    documents = [(s["id"], s["file_name"], s["sha256"], programme_name, programme_file, [])
-                 for s in dataset.programme["sources"]]
+    documents = [
+        (s["id"], s["file_name"], s["sha256"], programme_name, programme_file, []) for s in dataset.programme["sources"]
+    ]
     for decision in dataset.decisions:
         name, yaml_file = opened(dataset.files[decision["id"]])
         source = decision["source_document"]
-        documents.append((decision["id"], source["file_name"], source["sha256"], name, yaml_file,
-                          list(quotes_of_decision(decision))))
+        documents.append(
+            (decision["id"], source["file_name"], source["sha256"], name, yaml_file, list(quotes_of_decision(decision)))
+        )
     problems, checked, missing = [], [], []
     for source_id, file_name, sha256, name, yaml_file, quotes in documents:
         path = Path(sources_dir) / file_name
@@ -69,9 +77,13 @@ def verify_sources(dataset, sources_dir: Path, root: Path):
             missing.append(file_name)
             continue
         problems += verify_document(path, sha256, quotes, name, yaml_file.line_of)
-        fact_quotes = [(("facts", i, "source_quote"), f["source_quote"])
-                       for i, f in enumerate(facts) if f["source"] == source_id]
-        problems += [p for p in verify_document(path, sha256, fact_quotes, programme_name,
-                                                programme_file.line_of) if p.field != "sha256"]
+        fact_quotes = [
+            (("facts", i, "source_quote"), f["source_quote"]) for i, f in enumerate(facts) if f["source"] == source_id
+        ]
+        problems += [
+            p
+            for p in verify_document(path, sha256, fact_quotes, programme_name, programme_file.line_of)
+            if p.field != "sha256"
+        ]
         checked.append(file_name)
     return problems, checked, missing

@@ -14,11 +14,25 @@ import yaml
 SYNTHETIC_PREFIX = "synthetic_"
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MEASURES_PER_DECISION = 10
-_SUBJECTS = ["AI-stödd taligenkänning", "fallprevention med sensorer", "egenmonitorering i hemmet",
-             "läkemedelsrobot", "robotstyrd processautomation", "mobilt vårdstöd",
-             "digital triagering", "AI-assistenter för journalföring", "schemaläggning"]
-_SETTINGS = ["i primärvården", "på akutmottagningen", "inom psykiatrin", "på vårdavdelningar",
-             "i hemsjukvården", "vid länets sjukhus"]
+_SUBJECTS = [
+    "AI-stödd taligenkänning",
+    "fallprevention med sensorer",
+    "egenmonitorering i hemmet",
+    "läkemedelsrobot",
+    "robotstyrd processautomation",
+    "mobilt vårdstöd",
+    "digital triagering",
+    "AI-assistenter för journalföring",
+    "schemaläggning",
+]
+_SETTINGS = [
+    "i primärvården",
+    "på akutmottagningen",
+    "inom psykiatrin",
+    "på vårdavdelningar",
+    "i hemsjukvården",
+    "vid länets sjukhus",
+]
 
 
 def write_synthetic_tree(source_data: Path, target_data: Path, scale: int, seed: int = 2025) -> int:
@@ -27,8 +41,9 @@ def write_synthetic_tree(source_data: Path, target_data: Path, scale: int, seed:
     shutil.copytree(source_data, target_data, dirs_exist_ok=True)
     regions = yaml.safe_load((target_data / "regions.yml").read_text("utf-8"))["regions"]
     themes = [t["id"] for t in yaml.safe_load((target_data / "themes.yml").read_text("utf-8"))["themes"]]
-    reasons = [r["id"] for r in
-               yaml.safe_load((target_data / "reason_categories.yml").read_text("utf-8"))["reason_categories"]]
+    reasons = [
+        r["id"] for r in yaml.safe_load((target_data / "reason_categories.yml").read_text("utf-8"))["reason_categories"]
+    ]
     rng = random.Random(seed)
     count = 0
     for round_number in range(scale):
@@ -61,8 +76,12 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
         "amount_granted": granted,
         "amount_rejected": rejected,
         "joint_with": [],
-        "source_quotes": {"decided_on": "Syntetiskt.", "applied": "Syntetiskt.", "outcome": "Syntetiskt.",
-                          "payments": "Syntetiskt."},
+        "source_quotes": {
+            "decided_on": "Syntetiskt.",
+            "applied": "Syntetiskt.",
+            "outcome": "Syntetiskt.",
+            "payments": "Syntetiskt.",
+        },
         "payments": payments,
         "deadlines": [
             {"kind": kind, "due_on": (decided + timedelta(days=days)).isoformat(), "source_quote": "Syntetiskt."}
@@ -74,8 +93,12 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
         "decision_makers": [{"name": "Syntetisk Person", "role": "Ordförande"}],
         "appeal": {"appealable": False, "text": "Syntetiskt."},
         "contacts": {"delegation": "effektivitetsdelegationen@kammarkollegiet.se", "region": None},
-        "source_document": {"title": "Syntetiskt dokument", "file_name": "synthetic.txt", "sha256": "0" * 64,
-                            "url": None},
+        "source_document": {
+            "title": "Syntetiskt dokument",
+            "file_name": "synthetic.txt",
+            "sha256": "0" * 64,
+            "url": None,
+        },
     }
 
 

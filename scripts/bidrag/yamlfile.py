@@ -14,8 +14,10 @@ class _Loader(_BaseLoader):
 
 def without_timestamps(resolvers: dict) -> dict:
     """PyYAML's implicit resolvers minus the one that turns 2025-11-11 into a date object."""
-    return {first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
-            for first, entries in resolvers.items()}
+    return {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in resolvers.items()
+    }
 
 
 _Loader.yaml_implicit_resolvers = without_timestamps(_BaseLoader.yaml_implicit_resolvers)

@@ -21,8 +21,13 @@ class Vocabularies:
     """The parts of data/ that extraction resolves names and proposals against."""
 
     def __init__(self, data_dir: Path):
-        files = {"regions.yml": "regions", "themes.yml": "vocabulary", "reason_categories.yml": "vocabulary",
-                 "programme.yml": "programme", "functional_mailboxes.yml": None}
+        files = {
+            "regions.yml": "regions",
+            "themes.yml": "vocabulary",
+            "reason_categories.yml": "vocabulary",
+            "programme.yml": "programme",
+            "functional_mailboxes.yml": None,
+        }
         loaded = {}
         for name, schema in files.items():
             path = Path(data_dir) / name
@@ -39,16 +44,22 @@ class Vocabularies:
         self.reasons = loaded["reason_categories.yml"]["reason_categories"]
         self.mailboxes = {m.lower() for m in loaded["functional_mailboxes.yml"]["functional_mailboxes"]}
         period = loaded["programme.yml"]["period"]
-        self.context = rules.Context({r["id"]: r for r in self.regions}, {t["id"] for t in self.themes},
-                                     {r["id"] for r in self.reasons}, period["first_year"],
-                                     period["last_year"], date.today())
+        self.context = rules.Context(
+            {r["id"]: r for r in self.regions},
+            {t["id"] for t in self.themes},
+            {r["id"] for r in self.reasons},
+            period["first_year"],
+            period["last_year"],
+            date.today(),
+        )
 
 
 def extract_draft(path: Path, vocabularies: Vocabularies) -> Draft:
     """Parse one document into a draft; raise NotADecision or UnreadableDocument."""
     document = parse_document(path)
-    draft = build_draft(document, vocabularies.regions, vocabularies.themes, vocabularies.reasons,
-                        vocabularies.mailboxes)
+    draft = build_draft(
+        document, vocabularies.regions, vocabularies.themes, vocabularies.reasons, vocabularies.mailboxes
+    )
 
     def report(field, message):
         draft.mismatches.append(Problem(path.name, field_path(field), message))

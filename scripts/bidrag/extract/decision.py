@@ -18,8 +18,22 @@ GRANTED_FOR = re.compile(r"^Bidrag beviljas för (?P<title>.+?) med [\d ]+ (?:kr
 ITEM_AMOUNT = re.compile(r"^Bidrag beviljas med ")
 TOTAL_REJECTED = re.compile(r"^Bidrag avslås med (?:sammanlagt )?")
 JOINT = re.compile(r"i samverkan med (?P<partners>.+?)(?: ansökan| om |\.|,? har )")
-_STOPWORDS = {"införande", "implementering", "åtgärder", "åtgärden", "bidrag", "effektiv", "effektivare",
-              "verksamheten", "verksamheter", "sjukvård", "sjukvården", "hälso", "region", "regionen"}
+_STOPWORDS = {
+    "införande",
+    "implementering",
+    "åtgärder",
+    "åtgärden",
+    "bidrag",
+    "effektiv",
+    "effektivare",
+    "verksamheten",
+    "verksamheter",
+    "sjukvård",
+    "sjukvården",
+    "hälso",
+    "region",
+    "regionen",
+}
 
 
 @dataclass
@@ -37,13 +51,14 @@ class NotADecision(Exception):
     pass
 
 
-def build_draft(document: Document, regions: list, themes: list, reasons: list,
-                functional_mailboxes: set) -> Draft:
+def build_draft(document: Document, regions: list, themes: list, reasons: list, functional_mailboxes: set) -> Draft:
     beslut = document.sentences("Beslut")
     outcome_sentence = next((s for s in beslut if OUTCOME.search(s.text)), None)
     if "Beslut" not in document.sections or outcome_sentence is None:
-        raise NotADecision(f"{document.path.name} är inget bidragsbeslut: rubriken ”Beslut” och "
-                           "meningen ”Effektivitetsdelegationen beslutar att … bevilja/avslå …” saknas")
+        raise NotADecision(
+            f"{document.path.name} är inget bidragsbeslut: rubriken ”Beslut” och "
+            "meningen ”Effektivitetsdelegationen beslutar att … bevilja/avslå …” saknas"
+        )
     draft = Draft({})
     d = draft.decision
     region, org_nr = _applicant(document, beslut, regions, draft)
@@ -59,25 +74,33 @@ def build_draft(document: Document, regions: list, themes: list, reasons: list,
         draft.note(("amount_applied",), "sökt belopp hittades inte; satt till beviljat + avslaget")
         applied_amount = granted + rejected
     decided_iso = decided.isoformat() if decided else "0000-00-00"
-    d.update({
-        "id": f"{decided_iso.replace('-', '_')}_{region['id'] if region else 'okand_region'}",
-        "region": region["id"] if region else None,
-        "org_nr": org_nr,
-        "title": document.title or None,
-        "decided_on": decided.isoformat() if decided else None,
-        "applied_on": applied.isoformat() if applied else None,
-        "outcome": outcome,
-        "amount_applied": applied_amount,
-        "amount_granted": granted,
-        "amount_rejected": rejected,
-        "joint_with": _partners(beslut, regions, region, draft),
-    })
+    d.update(
+        {
+            "id": f"{decided_iso.replace('-', '_')}_{region['id'] if region else 'okand_region'}",
+            "region": region["id"] if region else None,
+            "org_nr": org_nr,
+            "title": document.title or None,
+            "decided_on": decided.isoformat() if decided else None,
+            "applied_on": applied.isoformat() if applied else None,
+            "outcome": outcome,
+            "amount_applied": applied_amount,
+            "amount_granted": granted,
+            "amount_rejected": rejected,
+            "joint_with": _partners(beslut, regions, region, draft),
+        }
+    )
     payment_sentence = _find(beslut, r"^Bidrag betalas ut med")
     d["source_quotes"] = {
         "decided_on": _text(_find(document.all_sentences(), r"sammanträde")),
         "applied": _text(applied_sentence),
-        "outcome": " ".join([outcome_sentence.text] + [s.text for s in _following(beslut, outcome_sentence)
-                                                         if re.match(r"^Bidrag (beviljas|avslås) med", s.text)]),
+        "outcome": " ".join(
+            [outcome_sentence.text]
+            + [
+                s.text
+                for s in _following(beslut, outcome_sentence)
+                if re.match(r"^Bidrag (beviljas|avslås) med", s.text)
+            ]
+        ),
         "payments": _text(payment_sentence),
     }
     d["payments"] = _payments(payment_sentence, granted, draft)
@@ -115,7 +138,7 @@ def _find(sentences, pattern):
 
 def _following(sentences, start):
     index = sentences.index(start)
-    return sentences[index + 1:]
+    return sentences[index + 1 :]
 
 
 def _applicant(document, beslut, regions, draft):
@@ -179,7 +202,7 @@ def _payments(sentence, granted, draft):
     matches = list(swedish.AMOUNT.finditer(sentence.text))
     payments = []
     for match, following in zip(matches, matches[1:] + [None], strict=True):
-        between = sentence.text[match.end():following.start() if following else None]
+        between = sentence.text[match.end() : following.start() if following else None]
         year = re.search(r"(?<!\d)(20\d\d)(?!\d)", between)
         if year:
             payments.append({"year": int(year.group(1)), "amount": swedish.amount_value(match)})
@@ -192,9 +215,15 @@ def _deadlines(document, draft):
     deadlines = []
     for sentence in document.all_sentences():
         text = sentence.text
-        kind = ("genomförande" if re.search(r"ska vara genomförda senast", text)
-                else "delredovisning" if re.search(r"^Senast .*delredovisning", text)
-                else "slutredovisning" if re.search(r"^Senast .*slutredovisning", text) else None)
+        kind = (
+            "genomförande"
+            if re.search(r"ska vara genomförda senast", text)
+            else "delredovisning"
+            if re.search(r"^Senast .*delredovisning", text)
+            else "slutredovisning"
+            if re.search(r"^Senast .*slutredovisning", text)
+            else None
+        )
         due = swedish.first_date(text) if kind else None
         if kind and due:
             deadlines.append({"kind": kind, "due_on": due.isoformat(), "source_quote": text})
@@ -206,13 +235,23 @@ def _deadlines(document, draft):
 
 
 def _measure(title, status, quote, line):
-    return {"position": 0, "title": swedish.capitalise(title.strip()), "status": status,
-            "amount_applied": None, "amount_granted": 0 if status == "avslagen" else None,
-            "amount_rejected": None, "conditions": None, "reason": None, "source_quote": quote,
-            "reason_category": None, "themes": [], "_line": line}
+    return {
+        "position": 0,
+        "title": swedish.capitalise(title.strip()),
+        "status": status,
+        "amount_applied": None,
+        "amount_granted": 0 if status == "avslagen" else None,
+        "amount_rejected": None,
+        "conditions": None,
+        "reason": None,
+        "source_quote": quote,
+        "reason_category": None,
+        "themes": [],
+        "_line": line,
+    }
 
 
-def _measures(document, draft):
+def _measures(document, draft):  # noqa: C901 -- rewritten with the extraction issue
     measures = []
     granted_items: dict = {}
     for sentence in document.sentences("Bidrag beviljas"):
@@ -224,9 +263,12 @@ def _measures(document, draft):
     for index, sentence in enumerate(rejected):
         if REJECTED_LIST.match(sentence.text):
             explanation = []
-            for following in rejected[index + 1:]:
-                if REJECTED_LIST.match(following.text) or PARTLY_REJECTED.match(following.text) \
-                        or TOTAL_REJECTED.match(following.text):
+            for following in rejected[index + 1 :]:
+                if (
+                    REJECTED_LIST.match(following.text)
+                    or PARTLY_REJECTED.match(following.text)
+                    or TOTAL_REJECTED.match(following.text)
+                ):
                     break
                 explanation.append(following.text)
             quote = " ".join([sentence.text] + explanation)
@@ -309,8 +351,9 @@ def _owners(text: str, keywords: dict) -> set:
     ("Rådgivning via chatt" names "sjukvårdsrådgivning via chatt")."""
     text = text.casefold()
     words = [w for w in re.findall(r"\w{8,}", text)]
-    return {index for keyword, index in keywords.items()
-            if keyword in text or any(keyword.endswith(word) for word in words)}
+    return {
+        index for keyword, index in keywords.items() if keyword in text or any(keyword.endswith(word) for word in words)
+    }
 
 
 def _reason_sentences(document):
@@ -381,8 +424,9 @@ def _decision_makers(document, draft):
     name = r"(?P<name>[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)+)"
     for sentence in document.all_sentences():
         if match := re.search(rf"slutliga handläggningen .* har (?P<title>\w+) {name} deltagit", sentence.text):
-            makers.append({"name": match["name"],
-                           "role": f"{_indefinite(match['title'])}, deltog i den slutliga handläggningen"})
+            makers.append(
+                {"name": match["name"], "role": f"{_indefinite(match['title'])}, deltog i den slutliga handläggningen"}
+            )
         elif match := re.search(rf"^Föredragande har varit (?P<title>\w+) {name}\.", sentence.text):
             makers.append({"name": match["name"], "role": f"{_indefinite(match['title'])}, föredragande"})
     closing = [s.line for s in document.all_sentences() if _closing(s)]

@@ -18,16 +18,22 @@ class _DraftDumper(_Dumper):
 
 _DraftDumper.yaml_implicit_resolvers = without_timestamps(_Dumper.yaml_implicit_resolvers)
 _DraftDumper.add_representer(
-    int, lambda dumper, value: dumper.represent_scalar(
-        "tag:yaml.org,2002:int", f"{value:_}" if abs(value) >= 10_000 else str(value)))
+    int,
+    lambda dumper, value: dumper.represent_scalar(
+        "tag:yaml.org,2002:int", f"{value:_}" if abs(value) >= 10_000 else str(value)
+    ),
+)
 _DraftDumper.add_representer(
-    str, lambda dumper, value: dumper.represent_scalar(
-        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
+    str,
+    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None),
+)
 
 
 def report_lines(draft: Draft, source: str) -> list[str]:
-    lines = [f"UTKAST från `bidrag extract` av {source}.",
-             "Granska varje fält mot beslutet, rätta, och ta sedan bort denna kommentar. Kör `bidrag check`."]
+    lines = [
+        f"UTKAST från `bidrag extract` av {source}.",
+        "Granska varje fält mot beslutet, rätta, och ta sedan bort denna kommentar. Kör `bidrag check`.",
+    ]
     if draft.mismatches:
         lines += ["", "AVVIKELSER I BELOPPEN (granska först):"]
         lines += [f"  - {p.field}: {p.message}" for p in draft.mismatches]

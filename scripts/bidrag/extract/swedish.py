@@ -3,8 +3,20 @@
 import re
 from datetime import date
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 _GROUPED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 AMOUNT = re.compile(
     rf"(?P<number>{_GROUPED}|\d+)(?:,(?P<decimals>\d+))?\s*"
