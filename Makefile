@@ -51,6 +51,7 @@ debian-packages:
 test: $(STAMP) debian-packages
 	$(BIN)/ruff format --check scripts plugins tests
 	$(BIN)/ruff check scripts plugins tests
+	scripts/audit-dependencies
 	$(BIN)/pytest -q
 
 clean:

@@ -7,23 +7,29 @@ from datasette import hookimpl
 from bidrag.formatting import sort_key
 from bidrag.site import DATABASE, fetch, site_url
 
-GRANTED_BY_THEME = """
+# Each group lists its latest measures; the rest are a link away (the build ranked them).
+PER_GROUP = 20
+GOOD_EXAMPLES = """
 select t.id as theme_id, t.name as theme_name, t.description as theme_description,
+  tt.measures_granted + tt.measures_partly_granted as count,
   m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on, r.name as region_name
-from themes t
-join measure_themes mt on mt.theme_id = t.id
-join measures m on m.id = mt.measure_id
+from good_examples g
+join themes t on t.id = g.theme_id
+join theme_totals tt on tt.theme_id = g.theme_id
+join measures m on m.id = g.measure_id
 join regions r on r.id = m.region_id
-where m.status in ('beviljad', 'delvis beviljad')
-order by m.decided_on desc, m.id"""
-REJECTED_BY_REASON = """
-select rc.id as category_id, rc.name as category_name, rc.description as category_description,
-  m.id, m.title, m.status, m.amount_rejected, m.reason, m.decision_id, m.decided_on, r.name as region_name
-from measures m
-join reason_categories rc on rc.id = m.reason_category
+where g.rank <= :per_group
+order by g.theme_id, g.rank"""
+REJECTIONS = """
+select rc.id as category_id, rc.name as category_name, rc.description as category_description, rt.measures as count,
+  m.id, m.title, m.status, m.amount_rejected, m.reason_html, m.decision_id, m.decided_on, r.name as region_name
+from rejections x
+join reason_categories rc on rc.id = x.reason_category
+join reason_totals rt on rt.reason_category = x.reason_category
+join measures m on m.id = x.measure_id
 join regions r on r.id = m.region_id
-where m.status in ('avslagen', 'delvis beviljad')
-order by m.decided_on desc, m.id"""
+where x.rank <= :per_group
+order by x.reason_category, x.rank"""
 
 # Examples on the API page; each is requested by the tests, so none can go stale unnoticed.
 API_EXAMPLES = [
@@ -49,7 +55,8 @@ def _grouped(rows, key, name, description):
     groups = {}
     for row in rows:
         group = groups.setdefault(
-            row[key], {"id": row[key], "name": row[name], "description": row[description], "measures": []}
+            row[key],
+            {"id": row[key], "name": row[name], "description": row[description], "count": row["count"], "measures": []},
         )
         group["measures"].append(row)
     return sorted(groups.values(), key=lambda g: sort_key(g["name"]))
@@ -60,14 +67,14 @@ def extra_template_vars(template, datasette, request):
     if template == "pages/good_examples.html":
 
         async def good_examples():
-            rows = await fetch(datasette, GRANTED_BY_THEME)
+            rows = await fetch(datasette, GOOD_EXAMPLES, {"per_group": PER_GROUP})
             return {"themes": _grouped(rows, "theme_id", "theme_name", "theme_description")}
 
         return good_examples
     if template == "pages/rejections.html":
 
         async def rejections():
-            rows = await fetch(datasette, REJECTED_BY_REASON)
+            rows = await fetch(datasette, REJECTIONS, {"per_group": PER_GROUP})
             return {"categories": _grouped(rows, "category_id", "category_name", "category_description")}
 
         return rejections
@@ -76,7 +83,7 @@ def extra_template_vars(template, datasette, request):
         async def data_and_api():
             tables = datasette.metadata("tables", database=DATABASE) or {}
             return {
-                "base_url": site_url(datasette, request),
+                "base_url": site_url(datasette),
                 "examples": API_EXAMPLES,
                 "tables": tables,
                 "sources": await fetch(datasette, "select * from sources order by kind desc, id"),

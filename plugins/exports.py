@@ -10,31 +10,27 @@ from datasette import Response, hookimpl
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
-from bidrag.site import DATABASE, database_version, fetch, site_url
-from bidrag.tables import TABLES, VIEWS
+from bidrag.schema import BOOLEAN, TABLES
+from bidrag.site import DATABASE, content_hash, fetch, site_url
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
 LICENSE = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 MAILBOX = "effektivitetsdelegationen@kammarkollegiet.se"
 PUBLISHER = "Effektivitetsdelegationen vid Kammarkollegiet"
-EXPORTED = [*TABLES, *VIEWS]
-_DATE_COLUMNS = {"date"}
-
-
-async def _columns(datasette, table: str) -> list[str]:
-    return [row["name"] for row in await fetch(datasette, f"select name from pragma_table_info('{table}')")]
+_CACHED = 64  # bodies kept: every export of one release, with room to spare
 
 
 def cached(view):
     """Remember each export's body: the database is immutable, so an export never changes while served,
-    and a visitor asking again (or many visitors at once) costs nothing."""
+    and a visitor asking again (or many visitors at once) costs nothing. Keyed on the database's
+    content and the export's name only (the base URL is configuration), so its size is bounded."""
     bodies = {}
 
     async def serve(datasette, request):
-        key = (database_version(datasette), tuple(sorted(request.url_vars.items())), site_url(datasette, request))
+        key = (content_hash(datasette), tuple(sorted(request.url_vars.items())))
         if key not in bodies:
-            if len(bodies) >= 64:  # the Host header is the client's to choose: keep the cache bounded
+            if len(bodies) >= _CACHED:
                 bodies.pop(next(iter(bodies)))
             bodies[key] = await view(datasette, request)
         response = bodies[key]
@@ -48,13 +44,14 @@ def cached(view):
 @cached
 async def table_csv(datasette, request):
     table = request.url_vars["table"]
-    if table not in EXPORTED:
+    if table not in TABLES:
         return Response.text("Tabellen finns inte", status=404)
     excel = request.url_vars.get("variant") == "excel"
-    columns = await _columns(datasette, table)
-    order = TABLES[table].pk if table in TABLES else columns[0]
-    order = ", ".join(order) if isinstance(order, tuple) else order
-    result = await datasette.get_database(DATABASE).execute(f"select * from [{table}] order by {order}")
+    spec = TABLES[table]
+    columns = spec.column_names
+    order = ", ".join(f"[{c}]" for c in spec.pk or columns)
+    selected = ", ".join(f"[{c}]" for c in columns)
+    result = await datasette.get_database(DATABASE).execute(f"select {selected} from [{table}] order by {order}")
     buffer = io.StringIO()
     # Swedish Excel reads semicolon-separated files and needs the byte order mark to see UTF-8.
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
@@ -67,63 +64,48 @@ async def table_csv(datasette, request):
     )
 
 
-def _field_type(column: str, python_type) -> str:
-    if column.endswith("_on") or column in _DATE_COLUMNS:
-        return "date"
-    if column.endswith("_at"):
-        return "datetime"
-    return "integer" if python_type is int else "string"
+def _field(column, required: bool) -> dict:
+    field = {"name": column.name, "type": column.kind.frictionless, "description": column.description}
+    if column.kind is BOOLEAN:
+        field.update(trueValues=["1"], falseValues=["0"])
+    constraints = {"required": True} if required else {}
+    if column.values is not None:
+        constraints["enum"] = column.values.values
+    return {**field, "constraints": constraints} if constraints else field
 
 
-async def _schema(datasette, table: str) -> dict:
-    described = datasette.table_metadata(DATABASE, table).get("columns", {})
-    if table in TABLES:
-        spec = TABLES[table]
-        pk = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
-        types = spec.columns
-        schema = {
-            "primaryKey": pk,
-            "foreignKeys": [
-                {"fields": column, "reference": {"resource": other, "fields": other_column}}
-                for column, other, other_column in spec.foreign_keys
-            ],
-        }
-        required = set(spec.not_null) | set(pk)
-    else:
-        info = await fetch(datasette, f"select name, type from pragma_table_info('{table}')")
-        types = {row["name"]: int if row["type"].upper() == "INTEGER" else str for row in info}
-        schema, required = {}, set()
-    fields = []
-    for column, python_type in types.items():
-        field = {"name": column, "type": _field_type(column, python_type), "description": described.get(column, "")}
-        if column in required:
-            field["constraints"] = {"required": True}
-        fields.append(field)
-    return {"fields": fields, **schema}
+def _schema(table: str) -> dict:
+    spec = TABLES[table]
+    schema = {"fields": [_field(c, c.required or c.name in spec.pk) for c in spec.columns]}
+    if spec.pk:
+        schema["primaryKey"] = list(spec.pk)
+    schema["foreignKeys"] = [
+        {"fields": column, "reference": {"resource": other, "fields": other_column}}
+        for column, other, other_column in spec.foreign_keys
+    ]
+    return schema
 
 
 @cached
 async def datapackage(datasette, request):
-    resources = []
-    for table in EXPORTED:
-        meta = datasette.table_metadata(DATABASE, table)
-        resources.append(
-            {
-                "name": table,
-                "path": f"{table}.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "title": meta.get("title", table),
-                "description": meta.get("description", ""),
-                "schema": await _schema(datasette, table),
-            }
-        )
+    resources = [
+        {
+            "name": name,
+            "path": f"{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": table.title,
+            "description": table.description,
+            "schema": _schema(name),
+        }
+        for name, table in TABLES.items()
+    ]
     package = {
         "name": "bidrag-effektiv-halso-och-sjukvard",
         "title": datasette.metadata("title"),
         "description": datasette.metadata("description"),
-        "homepage": site_url(datasette, request) + "/",
+        "homepage": site_url(datasette) + "/",
         "licenses": [{"name": "CC0-1.0", "path": str(LICENSE), "title": "Creative Commons Zero v1.0 Universal"}],
         "sources": [{"title": PUBLISHER, "path": datasette.metadata("source_url")}],
         "contributors": [{"title": PUBLISHER, "email": MAILBOX, "role": "publisher"}],
@@ -134,7 +116,7 @@ async def datapackage(datasette, request):
 
 @cached
 async def dcat(datasette, request):
-    base = site_url(datasette, request)
+    base = site_url(datasette)
     releases = await fetch(datasette, "select min(published_at) as first, max(published_at) as last from releases")
     graph = Graph()
     graph.bind("dcat", DCAT)

@@ -10,6 +10,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from bidrag.formatting import kronor, long_date
+from bidrag.schema import DEADLINE_KINDS
 from bidrag.site import fetch, site_url
 
 FEEDS = {
@@ -32,11 +33,6 @@ DEADLINES = """
 select x.decision_id, x.kind, x.due_on, x.source_quote, r.name as region_name, d.decided_on
 from deadlines x join regions r on r.id = x.region_id join decisions d on d.id = x.decision_id
 where :region is null or x.region_id = :region order by x.due_on, x.decision_id"""
-KIND_TITLES = {
-    "genomförande": "Åtgärderna ska vara genomförda",
-    "delredovisning": "Delredovisning",
-    "slutredovisning": "Slutredovisning",
-}
 
 
 def _iso(day: str) -> str:
@@ -48,7 +44,7 @@ def _when(value: str) -> datetime:
 
 
 async def _entries(datasette, request, feed: str) -> tuple[list[dict], str]:
-    base = site_url(datasette, request)
+    base = site_url(datasette)
     entries = []
     if feed == "decisions":
         for d in await fetch(datasette, DECISIONS):
@@ -150,7 +146,7 @@ async def deadlines_ics(datasette, request):
     region = request.url_vars.get("region_id")
     if region is not None and not await fetch(datasette, "select 1 from regions where id = :id", {"id": region}):
         return Response.text("Regionen finns inte", status=404)
-    base = site_url(datasette, request)
+    base = site_url(datasette)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Effektivitetsdelegationen//bidrag//SV")
     calendar.add("version", "2.0")
@@ -162,7 +158,7 @@ async def deadlines_ics(datasette, request):
         event.add("dtstamp", _when(x["decided_on"]))  # fixed per decision, so the event does not churn
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
-        event.add("summary", f"{KIND_TITLES.get(x['kind'], x['kind'])}: {x['region_name']}")
+        event.add("summary", f"{DEADLINE_KINDS.title(x['kind'])}: {x['region_name']}")
         event.add("description", x["source_quote"])
         event.add("url", f"{base}/bidrag/decisions/{x['decision_id']}")
         calendar.add_component(event)

@@ -1,7 +1,6 @@
-"""Swedish words and formats for every template: column and filter labels, kronor, dates.
-
-The labels live in metadata.yml (plugins: bidrag-site), the one place to change what a visitor
-reads; the formats come from bidrag.formatting (Babel's Swedish locale data).
+"""Swedish words and formats for every template: column labels and enumeration titles (from
+bidrag.schema), filter labels (metadata.yml, plugins: bidrag-site), kronor and dates (bidrag.formatting,
+Babel's Swedish locale data).
 """
 
 from functools import lru_cache
@@ -9,23 +8,21 @@ from functools import lru_cache
 from datasette import hookimpl
 
 from bidrag import formatting
+from bidrag.schema import ENUMERATIONS, TABLES, labels
+
+_LABELS = labels()
+
+
+def column_label(column: str, table: str | None = None) -> str:
+    if table in TABLES and column in TABLES[table].column_names:
+        return TABLES[table].column(column).label
+    return _LABELS.get(column, column)
 
 
 @lru_cache(maxsize=8)
-def _config(datasette) -> dict:
-    """The labels, read once per Datasette: a page asks for dozens and the metadata does not change."""
-    config = datasette.plugin_config("bidrag-site") or {}
-    return {key: config.get(key) or {} for key in ("column_labels", "table_column_labels", "filter_labels")}
-
-
-@lru_cache(maxsize=256)
-def _table_metadata(datasette, table: str) -> dict:
-    return datasette.table_metadata("bidrag", table)
-
-
-def column_label(datasette, column: str, table: str | None = None) -> str:
-    config = _config(datasette)
-    return config["table_column_labels"].get(f"{table}.{column}") or config["column_labels"].get(column) or column
+def _filter_labels(datasette) -> dict:
+    """Read once per Datasette: a page asks for dozens and the metadata does not change."""
+    return (datasette.plugin_config("bidrag-site") or {}).get("filter_labels") or {}
 
 
 def _maybe(function):
@@ -43,16 +40,19 @@ def prepare_jinja2_environment(env, datasette):
     env.globals["site"] = {
         key: datasette.metadata(key) for key in ("title", "license", "license_url", "source", "source_url")
     }
-    env.globals["table_title"] = lambda name: _table_metadata(datasette, name).get("title") or name
-    env.globals["table_description"] = lambda name: _table_metadata(datasette, name).get("description")
+    env.globals["table_title"] = lambda name: TABLES[name].title if name in TABLES else name
+    env.globals["table_description"] = lambda name: TABLES[name].description if name in TABLES else None
+    env.globals["enum_title"] = lambda enumeration, value: ENUMERATIONS[enumeration].title(value)
+    env.globals["enum_key"] = lambda enumeration, value: ENUMERATIONS[enumeration].key(value)
+    env.globals["enum_value"] = lambda enumeration, key: ENUMERATIONS[enumeration].value(key)
     env.globals["limits"] = {"sql_time_limit_ms": datasette.setting("sql_time_limit_ms")}
 
 
 @hookimpl
 def extra_template_vars(datasette, table):
-    filter_labels = _config(datasette)["filter_labels"]
+    filter_labels = _filter_labels(datasette)
     return {
-        "label": lambda column, in_table=None: column_label(datasette, column, in_table or table),
+        "label": lambda column, in_table=None: column_label(column, in_table or table),
         "filter_label": lambda key: filter_labels.get(key.removesuffix("__1"), key),
         "rader": lambda count: f"{formatting.number(count)} {'rad' if count == 1 else 'rader'}",
     }

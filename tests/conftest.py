@@ -1,5 +1,6 @@
 """Fixtures: the real data built by our own build code, and a Datasette configured like `bidrag serve`."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from bidrag.site import make_datasette
 
 ROOT = Path(__file__).resolve().parents[1]
 OREBRO = "2025_11_11_orebro"
+# The one clock (bidrag.clock) is pinned for the whole suite, servers started by tests included;
+# BIDRAG_TODAY=2029-01-01 make test runs it on another day. Tests about "upcoming" pin their own day.
+os.environ.setdefault("BIDRAG_TODAY", "2026-06-15")
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,13 @@
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
-from . import rules
+from . import clock, rules
 from .privacy import personal_details, strings_in
 from .problems import InvalidData, Problem, field_path
-from .schema import schema_problems
+from .validation import schema_problems
 from .yamlfile import YamlError, YamlFile, read_yaml
 
 # file (relative to data/) -> JSON Schema that describes it
@@ -32,6 +33,14 @@ class Dataset:
     files: dict  # "programme" or a decision id -> the file it was read from
     disputed_topics: list = field(default_factory=list)  # programme topics where sources differ
 
+    @cached_property
+    def region_names(self) -> dict:
+        return {r["id"]: r["name"] for r in self.regions}
+
+    @cached_property
+    def theme_names(self) -> dict:
+        return {t["id"]: t["name"] for t in self.themes}
+
 
 class _Reporter:
     def __init__(self, root: Path):
@@ -51,8 +60,11 @@ class _Reporter:
         return report
 
 
-def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:  # noqa: C901 -- split with the schema module
-    """Read and validate every file under data_dir; raise InvalidData listing all problems."""
+def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:
+    """Read and validate every file under data_dir; raise InvalidData listing all problems.
+
+    today (for "not in the future") defaults to the one clock, bidrag.clock.
+    """
     data_dir = Path(data_dir)
     reporter = _Reporter(data_dir.parent)
     documents = {name: _read(data_dir / name, schema, reporter) for name, schema in SINGLE_FILES.items()}
@@ -68,20 +80,8 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:  # noqa:
     for doc in documents.values():
         if doc is not mailboxes_doc:
             _report_personal_details(doc, mailboxes, reporter.for_file(doc))
-
     regions = documents["regions.yml"].data["regions"]
-    themes = documents["themes.yml"].data.get("themes")
-    reasons = documents["reason_categories.yml"].data.get("reason_categories")
-    for doc, items, key in (
-        (documents["themes.yml"], themes, "themes"),
-        (documents["reason_categories.yml"], reasons, "reason_categories"),
-    ):
-        if items is None:
-            reporter.for_file(doc)((), f"ska innehålla listan {key}")
-    if themes is None or reasons is None:
-        raise InvalidData(reporter.problems)
-    _check_vocabularies(documents, reporter)
-
+    themes, reasons = _vocabularies(documents, reporter)
     programme = documents["programme.yml"].data
     ctx = rules.Context(
         regions={r["id"]: r for r in regions},
@@ -89,7 +89,7 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:  # noqa:
         reason_categories={r["id"] for r in reasons},
         first_year=programme["period"]["first_year"],
         last_year=programme["period"]["last_year"],
-        today=today or date.today(),
+        today=today or clock.today(),
     )
     valid = []
     files = {"programme": data_dir / "programme.yml"}
@@ -103,6 +103,19 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:  # noqa:
     if reporter.problems:
         raise InvalidData(reporter.problems)
     return Dataset(regions, themes, reasons, programme, sorted(valid, key=lambda d: d["id"]), files, disputed)
+
+
+def _vocabularies(documents: dict, reporter: _Reporter) -> tuple[list, list]:
+    """The themes and reason categories; without both nothing more can be checked."""
+    found = {}
+    for name, key in (("themes.yml", "themes"), ("reason_categories.yml", "reason_categories")):
+        found[key] = documents[name].data.get(key)
+        if found[key] is None:
+            reporter.for_file(documents[name])((), f"ska innehålla listan {key}")
+    if None in found.values():
+        raise InvalidData(reporter.problems)
+    _check_vocabularies(documents, reporter)
+    return found["themes"], found["reason_categories"]
 
 
 # Each decision file is checked on its own, so many files are spread over the machine's cores.

@@ -21,24 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
-
 from .build import BuildError, build_database, fsync
 from .dataset import Dataset
 from .formatting import kronor
 from .project import Project
+from .schema import CHANGED, KRONOR, NEW, REMOVED, TABLES
 
-NEW, CHANGED, REMOVED = "nytt beslut", "ändrat beslut", "borttaget beslut"
-_DECISION_FIELDS = (
-    "region_id",
-    "decided_on",
-    "applied_on",
-    "outcome",
-    "amount_applied",
-    "amount_granted",
-    "amount_rejected",
-)
-_MEASURE_FIELDS = ("title", "status", "amount_applied", "amount_granted", "amount_rejected", "reason_category")
+# The columns whose changes are recorded, and their labels, are the schema's (`compared`).
+_DECISION_FIELDS = TABLES["decisions"].compared
+_MEASURE_FIELDS = TABLES["measures"].compared
 
 
 class PublishError(Exception):
@@ -102,7 +93,6 @@ def publish(
     published_at = published_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     live = site.current()
     before = snapshot(live) if live else _empty_snapshot()
-    labels = _labels(project)
     digest = data_hash(project.data_dir)
     numbers = [int(p.stem) for p in site.published()]
     number = max(numbers, default=0) + 1
@@ -111,7 +101,7 @@ def publish(
     history = _history(live) if live else {"releases": [], "changes": []}
 
     def add_history(db):
-        changes = diff(before, snapshot_of(db.conn), labels)
+        changes = diff(before, snapshot_of(db.conn))
         for table, rows in history.items():
             db[table].insert_all(rows)
         rows = [
@@ -214,7 +204,7 @@ def snapshot_of(connection) -> dict:
     }
 
 
-def diff(before: dict, after: dict, labels: dict) -> list[dict]:
+def diff(before: dict, after: dict) -> list[dict]:
     """Change rows (without release and time) turning the before snapshot into the after one."""
     changes = []
     old, new = before["decisions"], after["decisions"]
@@ -228,40 +218,54 @@ def diff(before: dict, after: dict, labels: dict) -> list[dict]:
             d = old[decision_id]
             changes.append(_change(d, REMOVED, None, None, None, "Beslutet har tagits bort från publiceringen"))
         else:
-            changes += _changed(decision_id, before, after, labels)
+            changes += _changed(decision_id, before, after)
     return changes
 
 
-def _changed(decision_id, before, after, labels):
+def _compared(table: str, name: str) -> tuple[str, bool]:
+    """The column's label and whether it is an amount in kronor."""
+    column = TABLES[table].column(name)
+    return column.label, column.kind is KRONOR
+
+
+def _changed(decision_id, before, after):
+    """(field, before, after, label, is_amount) for each compared value of the decision."""
     decision = after["decisions"][decision_id]
-    pairs = [(f, before["decisions"][decision_id][f], decision[f], labels.get(f, f)) for f in _DECISION_FIELDS]
+    pairs = [
+        (f, before["decisions"][decision_id][f], decision[f], *_compared("decisions", f)) for f in _DECISION_FIELDS
+    ]
     for side in ("payments", "deadlines"):
         keys = {k for k in (*before[side], *after[side]) if k[0] == decision_id}
         for key in sorted(keys, key=str):
-            name = f"{side}.{key[1]}"
             label = f"utbetalning {key[1]}" if side == "payments" else f"tidsfrist för {key[1]}"
-            pairs.append((name, before[side].get(key), after[side].get(key), label))
+            pairs.append((f"{side}.{key[1]}", before[side].get(key), after[side].get(key), label, side == "payments"))
     old_measures = {k: v for k, v in before["measures"].items() if v["decision_id"] == decision_id}
     new_measures = {k: v for k, v in after["measures"].items() if v["decision_id"] == decision_id}
     for measure_id in sorted(set(old_measures) | set(new_measures)):
         old, new = old_measures.get(measure_id), new_measures.get(measure_id)
         title = (new or old)["title"]
         if old is None or new is None:
-            pairs.append((f"measures.{measure_id}", old and old["title"], new and new["title"], "åtgärd"))
+            pairs.append((f"measures.{measure_id}", old and old["title"], new and new["title"], "åtgärd", False))
             continue
         for f in _MEASURE_FIELDS:
-            pairs.append((f"measures.{measure_id}.{f}", old[f], new[f], f"{labels.get(f, f).lower()} för ”{title}”"))
+            label, is_amount = _compared("measures", f)
+            pairs.append((f"measures.{measure_id}.{f}", old[f], new[f], f"{label.lower()} för ”{title}”", is_amount))
     return [
-        _change(decision, CHANGED, name, old, new, f"{label.capitalize()}: {_show(old)} → {_show(new)}")
-        for name, old, new, label in pairs
+        _change(
+            decision,
+            CHANGED,
+            name,
+            old,
+            new,
+            f"{label.capitalize()}: {_show(old, amount)} → {_show(new, amount)}",
+            amount,
+        )
+        for name, old, new, label, amount in pairs
         if old != new
     ]
 
 
-def _change(decision, kind, field_name, old, new, summary):
-    is_amount = field_name is not None and (
-        field_name.split(".")[-1].startswith("amount") or field_name.startswith("payments.")
-    )
+def _change(decision, kind, field_name, old, new, summary, is_amount=False):
     return {
         "decision_id": decision["id"],
         "region_id": decision["region_id"],
@@ -275,10 +279,10 @@ def _change(decision, kind, field_name, old, new, summary):
     }
 
 
-def _show(value) -> str:
+def _show(value, is_amount: bool) -> str:
     if value is None:
         return "saknas"
-    return kronor(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000 else str(value)
+    return kronor(value) if is_amount else str(value)
 
 
 def _history(live: Path) -> dict:
@@ -294,11 +298,6 @@ def _release_sha(path: Path) -> str | None:
     with _read_only(path) as connection:
         row = connection.execute("select data_sha256 from releases order by id desc limit 1").fetchone()
         return row[0] if row else None
-
-
-def _labels(project: Project) -> dict:
-    metadata = yaml.safe_load(project.metadata_path.read_text("utf-8"))
-    return ((metadata.get("plugins") or {}).get("bidrag-site") or {}).get("column_labels") or {}
 
 
 def _smoke_test(project: Project, path: Path, decisions: int) -> None:

@@ -1,12 +1,15 @@
 """How Datasette serves the database: one definition for `bidrag serve` and the tests."""
 
+import json
+import os
 from pathlib import Path
 
+import yaml
 from datasette.app import Datasette
 from datasette.database import Database
-from datasette.utils import parse_metadata
 
 from .project import Project
+from .schema import TABLES
 
 # The name of the database in every URL (/bidrag/...); `datasette serve` takes it from the file name.
 DATABASE = "bidrag"
@@ -33,6 +36,33 @@ SETTINGS = {
 }
 
 
+def metadata(project: Project) -> dict:
+    """metadata.yml (the site's title, licence, canned queries, plugin settings) with every table's
+    title, description, column descriptions and display options from bidrag.schema."""
+    site = yaml.safe_load(project.metadata_path.read_text("utf-8"))
+    database = site.setdefault("databases", {}).setdefault(DATABASE, {})
+    database["tables"] = {
+        name: {
+            "title": table.title,
+            "description": table.description,
+            "columns": {c.name: c.description for c in table.columns},
+            **table.display,
+        }
+        for name, table in TABLES.items()
+    }
+    return site
+
+
+def metadata_file(project: Project) -> Path:
+    """The merged metadata as a file, for `datasette serve --metadata` (written anew, atomically)."""
+    path = project.root / "build" / "metadata.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".metadata.{os.getpid()}.json")
+    temp.write_text(json.dumps(metadata(project), ensure_ascii=False, indent=1), "utf-8")
+    os.replace(temp, path)
+    return path
+
+
 def make_datasette(project: Project, db_path: Path | None = None) -> Datasette:
     """A Datasette instance as `bidrag serve` runs it, for tests and tools.
 
@@ -40,7 +70,7 @@ def make_datasette(project: Project, db_path: Path | None = None) -> Datasette:
     """
     templates = project.templates_dir
     datasette = Datasette(
-        metadata=parse_metadata(project.metadata_path.read_text("utf-8")),
+        metadata=metadata(project),
         plugins_dir=str(project.plugins_dir),
         template_dir=str(templates) if templates.is_dir() else None,
         static_mounts=[(STATIC_MOUNT, str(project.static_dir))],
@@ -86,13 +116,20 @@ async def fetch(datasette: Datasette, sql: str, params: dict | None = None) -> l
     return [dict(row) for row in result.rows]
 
 
-def site_url(datasette: Datasette, request) -> str:
-    """The site's absolute address without a trailing slash, for feeds, catalogues and examples."""
-    return datasette.absolute_url(request, "/").rstrip("/")
+# The canonical address of the site, for every absolute identifier (feeds, catalogue, data package):
+# configured, never taken from the Host header a client sends.
+BASE_URL_VARIABLE = "BIDRAG_BASE_URL"
+LOCAL_BASE_URL = "http://127.0.0.1:8001"
 
 
-def database_version(datasette: Datasette) -> tuple:
-    """Identifies the served database file: the key for anything computed once from it."""
-    path = Path(datasette.get_database(DATABASE).path)
-    stat = path.stat()
-    return str(path), stat.st_size, stat.st_mtime_ns
+def site_url(datasette: Datasette) -> str:
+    """The site's absolute address without a trailing slash: BIDRAG_BASE_URL, else base_url under
+    plugins: bidrag-site in metadata.yml, else the local preview's address."""
+    configured = os.environ.get(BASE_URL_VARIABLE) or (datasette.plugin_config("bidrag-site") or {}).get("base_url")
+    return (configured or LOCAL_BASE_URL).rstrip("/")
+
+
+def content_hash(datasette: Datasette) -> str:
+    """SHA-256 of the served database file (Datasette computes it once for an immutable file): the
+    key for anything derived from the data."""
+    return datasette.get_database(DATABASE).hash

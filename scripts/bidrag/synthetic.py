@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from .schema import COMPLETION, FINAL_REPORT, GRANTED, INTERIM_REPORT, PARTLY_GRANTED, REJECTED
+
 SYNTHETIC_PREFIX = "synthetic_"
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MEASURES_PER_DECISION = 10
@@ -71,7 +73,7 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
         "title": "Syntetiskt beslut för test",
         "decided_on": iso,
         "applied_on": (decided - timedelta(days=120)).isoformat(),
-        "outcome": "delvis beviljad",
+        "outcome": PARTLY_GRANTED,
         "amount_applied": granted + rejected,
         "amount_granted": granted,
         "amount_rejected": rejected,
@@ -85,7 +87,7 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
         "payments": payments,
         "deadlines": [
             {"kind": kind, "due_on": (decided + timedelta(days=days)).isoformat(), "source_quote": "Syntetiskt."}
-            for kind, days in (("delredovisning", 365), ("genomförande", 750), ("slutredovisning", 800))
+            for kind, days in ((INTERIM_REPORT, 365), (COMPLETION, 750), (FINAL_REPORT, 800))
         ],
         "measures": measures,
         "general_conditions": "Syntetiska villkor för test.",
@@ -106,7 +108,7 @@ def _measure(rng, position, themes, reasons) -> dict:
     applied = rng.randrange(1_000, 20_000) * 1_000
     kind = position % 4  # two granted, one partly granted, one rejected in every four
     granted = {0: applied, 1: applied, 2: applied // 2, 3: 0}[kind]
-    status = {0: "beviljad", 1: "beviljad", 2: "delvis beviljad", 3: "avslagen"}[kind]
+    status = {0: GRANTED, 1: GRANTED, 2: PARTLY_GRANTED, 3: REJECTED}[kind]
     subject, setting = rng.choice(_SUBJECTS), rng.choice(_SETTINGS)
     return {
         "position": position,
@@ -114,10 +116,10 @@ def _measure(rng, position, themes, reasons) -> dict:
         "status": status,
         "amount_applied": applied,
         "amount_granted": granted,
-        "amount_rejected": applied - granted if status != "beviljad" else None,
+        "amount_rejected": applied - granted if status != GRANTED else None,
         "conditions": None,
-        "reason": None if status == "beviljad" else f"Syntetiskt skäl: {subject} prioriteras inte {setting}.",
+        "reason": None if status == GRANTED else f"Syntetiskt skäl: {subject} prioriteras inte {setting}.",
         "source_quote": "Syntetiskt.",
-        "reason_category": None if status == "beviljad" else rng.choice(reasons),
+        "reason_category": None if status == GRANTED else rng.choice(reasons),
         "themes": sorted(rng.sample(themes, 2)),
     }

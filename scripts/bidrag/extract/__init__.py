@@ -1,11 +1,10 @@
 """`bidrag extract`: decision documents (PDF or text) to draft decision files for review."""
 
-from datetime import date
 from pathlib import Path
 
-from .. import rules
+from .. import clock, rules
 from ..problems import Problem, field_path
-from ..schema import schema_problems
+from ..validation import schema_problems
 from ..yamlfile import YamlError, read_yaml
 from .decision import Draft, NotADecision, build_draft
 from .document import UnreadableDocument, parse_document
@@ -50,7 +49,7 @@ class Vocabularies:
             {r["id"] for r in self.reasons},
             period["first_year"],
             period["last_year"],
-            date.today(),
+            clock.today(),
         )
 
 
