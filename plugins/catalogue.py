@@ -253,7 +253,8 @@ async def dcat(datasette, request):
     base, settings = site_url(datasette), config(datasette)
     releases, period = await _dates(datasette)
     graph = Graph()
-    for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("vcard", VCARD)):
+    bound = (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("skos", SKOS), ("dcatap", DCATAP))
+    for prefix, namespace in bound:
         graph.bind(prefix, namespace)
     publisher, contact = _agents(graph, base, settings)
     dataset = _dataset(graph, base, datasette, settings, publisher, contact, releases, period)
@@ -277,7 +278,18 @@ async def dcat(datasette, request):
         graph.add((catalog, DCTERMS.modified, Literal(releases["last"], datatype=XSD.dateTime)))
     for distribution in DISTRIBUTIONS:
         _distribution(graph, dataset, base, *distribution)
-    return Response(graph.serialize(format="pretty-xml"), content_type="application/rdf+xml; charset=utf-8")
+    return Response(_canonical(graph).serialize(format="xml"), content_type="application/rdf+xml; charset=utf-8")
+
+
+def _canonical(graph: Graph) -> Graph:
+    """The same triples added in sorted order, so the bytes do not depend on hash order: a restarted server
+    (or a harvester comparing bodies) sees the same catalogue for the same data and configuration."""
+    ordered = Graph(store="SimpleMemory")  # dicts, not sets: it keeps the order triples were added in
+    for prefix, namespace in graph.namespaces():
+        ordered.bind(prefix, namespace)
+    for triple in sorted(graph):
+        ordered.add(triple)
+    return ordered
 
 
 @hookimpl
