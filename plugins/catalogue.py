@@ -22,7 +22,6 @@ IANA = "https://www.iana.org/assignments/media-types/"
 LICENSE = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 MAILBOX = "effektivitetsdelegationen@kammarkollegiet.se"
 PUBLISHER = "Effektivitetsdelegationen vid Kammarkollegiet"
-PUBLISHER_EN = "The Efficiency Delegation at the Legal, Financial and Administrative Services Agency"
 OPENAPI_SPECIFICATION = URIRef("https://spec.openapis.org/oas/v3.1.0")
 CONFIG = "bidrag-catalogue"
 MISSING_IDENTIFIER = (
@@ -135,7 +134,7 @@ def _public(graph) -> URIRef:
 def _agents(graph, base: str, settings: dict):
     publisher = _typed(graph, URIRef(f"{base}/#utgivare"), FOAF.Agent)
     graph.add((publisher, RDF.type, FOAF.Organization))
-    _both(graph, publisher, FOAF.name, PUBLISHER, PUBLISHER_EN)
+    _both(graph, publisher, FOAF.name, PUBLISHER, None)
     graph.add((publisher, DCTERMS.type, _concept(graph, "http://purl.org/adms/publishertype/NationalAuthority")))
     if settings.get("publisher_identifier"):
         graph.add((publisher, DCTERMS.identifier, Literal(str(settings["publisher_identifier"]))))
