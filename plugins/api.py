@@ -177,6 +177,45 @@ async def not_found(datasette, request):
 
 
 @hookimpl
+def extra_template_vars(template, datasette):
+    """The v1 API's operations and examples for the page Om data och API, from the OpenAPI document itself."""
+    if template != "pages/data_and_api.html":
+        return None
+
+    async def api_v1():
+        found = await samples(datasette)
+        document = openapi.document(site_url(datasette), await vocabularies(datasette), found)
+        operations = [
+            {
+                "path": path,
+                "summary": item["get"]["summary"],
+                "parameters": [p for p in item["get"].get("parameters", []) if p["in"] == "query"],
+            }
+            for path, item in document["paths"].items()
+        ]
+        path, resource, query = api.PROBLEM_EXAMPLE
+        detail = ""
+        try:
+            api.conditions(api.RESOURCES[resource], query, await vocabularies(datasette))
+        except api.BadRequest as error:
+            detail = str(error)
+        problem = {"type": "about:blank", "title": _TITLES[400], "status": 400, "detail": detail}
+        return {
+            "api_v1": {
+                "operations": operations,
+                "examples": api.examples(found),
+                "prefix": api.PREFIX,
+                "problem": (
+                    path,
+                    json.dumps({**problem, "instance": path.split("?")[0]}, ensure_ascii=False, indent=2),
+                ),
+            }
+        }
+
+    return api_v1
+
+
+@hookimpl
 def register_routes():
     prefix = api.PREFIX.replace("/", r"\/")
     return [

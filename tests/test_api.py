@@ -1,10 +1,14 @@
 """The v1 API's contract: resources, filters, paging, JSON types, Swedish problem+json errors, CORS and the
 OpenAPI document; then Schemathesis (a property-based API tester) against a real server."""
 
+import json
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -14,6 +18,7 @@ from bidrag.browser import live_server
 from bidrag.schema import AMOUNT_BANDS, JSON_ARRAY, STATUSES, TABLES
 
 from .conftest import OREBRO
+from .html import visible_text
 
 PROBLEM = "application/problem+json"
 
@@ -186,6 +191,22 @@ def test_document_is_generated_from_the_schema(document):
     parameters = {p["name"]: p for p in document["paths"]["/api/v1/measures"]["get"]["parameters"]}
     assert set(parameters) == {"limit", "offset"} | {f.name for f in api.RESOURCES["measures"].filters}
     assert "ai" in parameters["theme"]["schema"]["enum"]
+
+
+async def test_the_api_page_documents_the_document_with_working_examples(published_datasette, document):
+    html = (await published_datasette.client.get("/data_and_api")).text
+    text = visible_text(html)
+    for path in document["paths"]:
+        assert path in text, path
+    curls = [url for url in re.findall(r"curl '([^']+)'", text) if "/api/v1/" in url]
+    assert len(curls) >= 10
+    for url in curls:
+        parts = urlsplit(url)
+        response = await published_datasette.client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert response.status_code == 200 and response.headers["content-type"].startswith("application/json"), url
+    shown = re.search(r'<pre class="problem"><code>(.*?)</code></pre>', html, re.S).group(1)
+    live = await published_datasette.client.get("/api/v1/measures?theme=finns_inte")
+    assert json.loads(unescape(shown)) == live.json() and live.status_code == 400
 
 
 async def test_datasette_json_is_unchanged(published_datasette):

@@ -183,6 +183,38 @@ RESOURCES = {
 }
 
 
+def examples(samples: dict) -> list[tuple[str, str]]:
+    """(description, path) of the examples the page Om data och API shows; the tests request each.
+    samples: resource -> the path parameters of its first item, so the single-item examples exist."""
+    decision = samples.get("decisions", {}).get("id", "")
+    return [
+        ("Två åtgärder inom temat AI (teman som lista)", f"{PREFIX}/measures?theme=ai&limit=2"),
+        ("Beslut där en region sökte eller var samverkande region", f"{PREFIX}/decisions?region=orebro"),
+        (
+            "Delvis beviljade åtgärder med 10–50 miljoner kronor beviljat",
+            f"{PREFIX}/measures?status=partly_granted&amount_band=from_10m_to_50m",
+        ),
+        (
+            "Avslagna åtgärder av ett visst skäl",
+            f"{PREFIX}/measures?status=rejected&reason_category=specific_system",
+        ),
+        (
+            "Åtgärder som beslutades under 2025",
+            f"{PREFIX}/measures?decided_on_from=2025-01-01&decided_on_to=2025-12-31",
+        ),
+        ("Ett beslut med utbetalningsplan och samverkande regioner", f"{PREFIX}/decisions/{decision}"),
+        ("Utbetalningar år 2026", f"{PREFIX}/payments?year=2026"),
+        ("Slutredovisningar, tidigast först", f"{PREFIX}/deadlines?kind=final_report"),
+        ("Ändringar mellan publiceringarna", f"{PREFIX}/changes?limit=10"),
+        ("Om API:et (version, dokumentation)", f"{PREFIX}/api-info"),
+        ("OpenAPI-dokumentet", f"{PREFIX}/openapi.json"),
+    ]
+
+
+# The error the page shows as an example: an unknown theme.
+PROBLEM_EXAMPLE = (f"{PREFIX}/measures?theme=finns_inte", "measures", {"theme": "finns_inte"})
+
+
 class BadRequest(Exception):
     """A value a client sent that the API cannot use; the message is Swedish, for the client."""
 
