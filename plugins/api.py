@@ -105,12 +105,12 @@ async def api_info(datasette, request):
     base = site_url(datasette)
     return _json(
         {
-            "apiName": openapi.TITLE,
-            "apiVersion": api.VERSION,
-            "apiReleased": released,
-            "apiDocumentation": f"{base}/data_and_api",
-            "apiSpecification": f"{base}{api.PREFIX}/openapi.json",
-            "apiStatus": "active",
+            "api_name": openapi.TITLE,
+            "api_version": api.VERSION,
+            "api_released": released,
+            "api_documentation": f"{base}/data_and_api",
+            "api_specification": f"{base}{api.PREFIX}/openapi.json",
+            "api_status": "active",
             "license": "https://creativecommons.org/publicdomain/zero/1.0/",
             "contact": "effektivitetsdelegationen@kammarkollegiet.se",
         }

@@ -185,7 +185,7 @@ def _paths(vocabularies: dict, samples: dict) -> dict:
     paths = {
         f"{PREFIX}/api-info": {
             "get": {
-                "operationId": "apiInfo",
+                "operationId": "api_info",
                 "summary": "Om API:et / About the API",
                 "responses": _responses("#/components/schemas/ApiInfo", False),
             }
@@ -233,16 +233,16 @@ _PROBLEM_SCHEMA = {
 _API_INFO_SCHEMA = {
     "type": "object",
     "properties": {
-        "apiName": {"type": "string"},
-        "apiVersion": {"type": "string"},
-        "apiReleased": {"type": ["string", "null"], "format": "date-time"},
-        "apiDocumentation": {"type": "string"},
-        "apiSpecification": {"type": "string"},
-        "apiStatus": {"type": "string", "enum": ["active", "deprecated"]},
+        "api_name": {"type": "string"},
+        "api_version": {"type": "string"},
+        "api_released": {"type": ["string", "null"], "format": "date-time"},
+        "api_documentation": {"type": "string"},
+        "api_specification": {"type": "string"},
+        "api_status": {"type": "string", "enum": ["active", "deprecated"]},
         "license": {"type": "string"},
         "contact": {"type": "string"},
     },
-    "required": ["apiName", "apiVersion", "apiReleased", "apiDocumentation", "apiSpecification", "apiStatus"],
+    "required": ["api_name", "api_version", "api_released", "api_documentation", "api_specification", "api_status"],
 }
 
 
