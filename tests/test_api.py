@@ -15,9 +15,12 @@ from jsonschema import Draft202012Validator
 
 from bidrag import api
 from bidrag.browser import live_server
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
 from bidrag.schema import AMOUNT_BANDS, JSON_ARRAY, STATUSES, TABLES
+from bidrag.site import make_datasette
 
-from .conftest import OREBRO
+from .conftest import OREBRO, read_yaml, write_yaml
 from .html import visible_text
 
 PROBLEM = "application/problem+json"
@@ -155,6 +158,23 @@ async def test_filters_agree_with_the_database(published_datasette, published_db
     assert (await get_json(published_datasette, "/api/v1/decisions?decided_on_from=2025-11-12"))["total"] == 0
     assert (await get_json(published_datasette, "/api/v1/decisions?decided_on=2025-11-11"))["total"] == 1
     assert (await get_json(published_datasette, "/api/v1/changes?kind=new"))["total"] == 1
+
+
+async def test_region_filter_includes_decisions_where_the_region_was_a_partner(project, workspace, tmp_path):
+    # The real decisions have no joint application yet: a copy of the data where Uppsala applied with Örebro.
+    path = workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["joint_with"] = ["uppsala"]
+    write_yaml(path, decision)
+    db = tmp_path / "bidrag.db"
+    build_database(load_dataset(workspace.data_dir), db)
+    datasette = make_datasette(project, db)
+    for resource in ("decisions", "measures"):
+        partner = await get_json(datasette, f"/api/v1/{resource}?region=uppsala")
+        applicant = await get_json(datasette, f"/api/v1/{resource}?region=orebro")
+        assert partner["total"] == applicant["total"] > 0, resource
+    assert (await get_json(datasette, "/api/v1/decisions?region=skane"))["total"] == 0
+    assert (await get_json(datasette, f"/api/v1/decisions/{OREBRO}"))["partners"] == ["uppsala"]
 
 
 async def test_paging_walks_every_item_once(published_datasette):
