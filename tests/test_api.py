@@ -224,7 +224,7 @@ async def test_the_api_page_documents_the_document_with_working_examples(publish
         parts = urlsplit(url)
         response = await published_datasette.client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/json"), url
-    shown = re.search(r'<pre class="problem"><code>(.*?)</code></pre>', html, re.S).group(1)
+    shown = re.search(r'<pre class="problem"[^>]*><code>(.*?)</code></pre>', html, re.S).group(1)
     live = await published_datasette.client.get("/api/v1/measures?theme=finns_inte")
     assert json.loads(unescape(shown)) == live.json() and live.status_code == 400
 
