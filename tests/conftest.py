@@ -75,3 +75,22 @@ def wait_for(path, process):
         assert process.poll() is None, process.stderr.read().decode()
         time.sleep(0.01)
     raise AssertionError(f"{path.name} was never reached")
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory) -> Path:
+    """The real data published once, as staff would (releases and changes filled): the live release's file."""
+    from bidrag.publish import Site
+
+    root = tmp_path_factory.mktemp("published")
+    for name in ("data", "plugins", "templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copyfile(ROOT / "metadata.yml", root / "metadata.yml")
+    result = run_cli(Project(root), "publish")
+    assert result.exit_code == 0, result.output
+    return Site(root / "build" / "site").live
+
+
+@pytest.fixture(scope="session")
+def published_datasette(project, published_db):
+    return make_datasette(project, published_db)

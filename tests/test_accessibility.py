@@ -24,6 +24,7 @@ PAGES = {
     "good examples": "/good_examples",
     "rejections": "/rejections",
     "accessibility statement": "/accessibility",
+    "privacy notice": "/privacy",
     "all tables": "/bidrag",
     "free sql": "/bidrag?sql=select+year%2C+sum(amount)+as+amount+from+payments+group+by+year",
     "not found": "/bidrag/regions/atlantis",

@@ -70,6 +70,33 @@ SOURCE_KINDS = Enumeration(
 ENUMERATIONS = {e.name: e for e in (STATUSES, DEADLINE_KINDS, CHANGE_KINDS, SOURCE_KINDS)}
 
 
+@dataclass(frozen=True)
+class AmountBand:
+    key: str
+    low: int  # kronor, inclusive
+    high: int | None  # kronor, exclusive; None for no upper bound
+    title: str
+
+
+# Bands of granted amount that the search page and the API filter on (amount_band=...).
+AMOUNT_BANDS = (
+    AmountBand("under_1m", 0, 1_000_000, "Under 1 miljon kronor"),
+    AmountBand("from_1m_to_5m", 1_000_000, 5_000_000, "1–5 miljoner kronor"),
+    AmountBand("from_5m_to_10m", 5_000_000, 10_000_000, "5–10 miljoner kronor"),
+    AmountBand("from_10m_to_50m", 10_000_000, 50_000_000, "10–50 miljoner kronor"),
+    AmountBand("50m_and_more", 50_000_000, None, "50 miljoner kronor eller mer"),
+)
+
+# Of the people a decision names, only those who decided are published by name (the chair of the
+# delegation); case officers and rapporteurs are published by role only. Why: /privacy.
+DECIDING_ROLES = ("Ordförande",)
+
+
+def decided(role: str) -> bool:
+    """Whether a decision maker's role (as the decision states it) is one of those who decided."""
+    return role.split(",")[0].strip() in DECIDING_ROLES
+
+
 def sql_list(values) -> str:
     """('beviljad', 'delvis beviljad') as an SQL list literal, for the build's own queries."""
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
@@ -118,6 +145,8 @@ class Column:
     source: Source = None
     references: str | None = None  # "table.column" for a foreign key
     compared: bool = False  # publish records each change of this column in `changes`
+    # JSON_ARRAY only: (name, kind) of each field when the items are objects; empty when they are text.
+    items: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -336,7 +365,8 @@ _TABLES = (
             source=lambda d, ds: len(d["measures"])),
         col("payment_schedule", JSON_ARRAY, "Utbetalningsplan", "Utbetalningsplanen som JSON-lista, t.ex. "
             '[{"year": 2025, "amount": 11625000}] (samma som i payments).', R,
-            source=lambda d, ds: sorted(d["payments"], key=lambda p: p["year"])),
+            source=lambda d, ds: sorted(d["payments"], key=lambda p: p["year"]),
+            items=(("year", YEAR), ("amount", KRONOR))),
         col("completion_due_on", DATE, "Genomfört senast", "Sista dag då åtgärderna ska vara genomförda.",
             source=_first_due(COMPLETION)),
         col("interim_report_due_on", DATE, "Delredovisning senast",
@@ -432,12 +462,16 @@ _TABLES = (
         col("source_quote", TEXT, "Citat ur beslutet", "Meningen i beslutet som anger tidsfristen.", R),
     )),
     Table("decision_makers", "Beslutsfattare",
-          "Personer som beslutet anger som beslutande, föredragande eller handläggare.",
+          "De som beslutet anger som beslutande, föredragande eller handläggare. Namn publiceras bara för den "
+          "som fattade beslutet (ordföranden); övriga anges med sin roll (se sidan Personuppgifter).",
           pk=("decision_id", "position"), records=_each("decision_makers"), columns=(
         _decision_id(),
         col("position", INTEGER, "Nr", "Ordning i beslutet.", R),
-        col("name", TEXT, "Namn", "Namn.", R),
+        col("name", TEXT, "Namn", "Namn på den som fattade beslutet; tomt för handläggare och föredragande.",
+            source=lambda p, ds: p["name"] if decided(p["role"]) else None),
         col("role", TEXT, "Roll", "Roll som beslutet anger den.", R),
+        col("decided", BOOLEAN, "Beslutade", "1 för den som fattade beslutet, annars 0.", R,
+            source=lambda p, ds: decided(p["role"])),
     )),
     Table("programme", "Om bidragsprogrammet",
           "Fakta om programmet med källa och citat. Uppgifter med samma ämne (topic) besvarar samma fråga; där "
