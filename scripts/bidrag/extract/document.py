@@ -35,6 +35,7 @@ _SENTENCE_END = re.compile(r"[.!?:]\)?$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\)?\s+(?=[A-ZÅÄÖ0-9])")
 # A listed measure ends with its amount: "Bidrag beviljas med 5 870 000 kr." or "… avslås med 2,5 mnkr."
 _ITEM_AMOUNT = re.compile(rf"(?:beviljas|avslås) med (?:sammanlagt )?{swedish.AMOUNT.pattern}[^.]*\.\)?$", re.I)
+_SENTENCE_INSIDE = re.compile(r"[.!?]\)?(?= [A-ZÅÄÖ])")
 _SHORT_LINE = 50
 _LAST_LINE_OF_PARAGRAPH = 0.6  # of the document's usual line length: an item's last line is shorter
 
@@ -132,11 +133,23 @@ class _Parser:
         self.previous_complete, self.item = True, None
 
     def _add(self, line, text):
+        if self.item is not None and (split := self._item_ends_inside(text)):
+            # The text layer ran the next paragraph onto the item's last line: "… 4 000 000 kr. Åtgärderna …"
+            self._add(line, text[:split].rstrip())
+            self._add(line, text[split:].lstrip())
+            return
         self.current.append((line, text))
         self.previous_complete = _SENTENCE_END.search(text) is not None
         if self.item is not None and self.previous_complete and self._item_ends(text):
             self.flush()
             self.item = None
+
+    def _item_ends_inside(self, text) -> int | None:
+        for match in _SENTENCE_INSIDE.finditer(text):
+            joined = " ".join([t for _, t in self.current] + [text[: match.end()]])
+            if _ITEM_AMOUNT.search(joined):
+                return match.end()
+        return None
 
     def _item_ends(self, text):
         """An item ends with its amount, or with a sentence on a line too short to be wrapped."""

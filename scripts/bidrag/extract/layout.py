@@ -25,6 +25,10 @@ class Line:
     text: str
 
 
+# A text layer may put the next item's bullet at the end of the line before it ("… 5 000 tkr. •").
+_TRAILING_BULLET = re.compile(r"\s([•▪●\uf0b7\uf0a7])$")
+
+
 def page_lines(pages: list[str], form_feeds: bool) -> list[Line]:
     """Every line of every page, numbered as an editor numbers the text (PDF pages joined by a newline)."""
     lines, number = [], 1
@@ -33,7 +37,16 @@ def page_lines(pages: list[str], form_feeds: bool) -> list[Line]:
         for offset, line in enumerate(raw):
             lines.append(Line(number + offset, page, _SPACES.sub(" ", line).strip()))
         number += len(raw) - (1 if form_feeds else 0)
+    _move_trailing_bullets(lines)
     return lines
+
+
+def _move_trailing_bullets(lines: list[Line]) -> None:
+    for line, following in zip(lines, lines[1:], strict=False):
+        bullet = _TRAILING_BULLET.search(line.text)
+        if bullet and following.text:
+            line.text = line.text[: bullet.start()]
+            following.text = f"{bullet.group(1)} {following.text}"
 
 
 def furniture(lines: list[Line], is_heading) -> set[int]:

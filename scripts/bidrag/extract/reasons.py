@@ -21,6 +21,7 @@ _STOPWORDS = {
     "region",
     "regionen",
 }
+_SUFFIX_LETTERS = 10  # "rådgivning" ends "sjukvårdsrådgivning"; "gemensam" must not end "regiongemensam"
 GENERAL_HEADINGS = ("Skälen för beslutet", "Bidragets syfte")
 _CLOSING = re.compile(r"sammanträde|slutliga handläggningen|^Föredragande|överklagas")
 
@@ -37,12 +38,19 @@ def keywords(measures) -> dict:
 
 def owners(text: str, keywords: dict) -> set:
     """Measures a sentence names: a keyword in it, or a long word of it that ends a keyword
-    ("Rådgivning via chatt" names "sjukvårdsrådgivning via chatt")."""
+    ("Rådgivning via chatt" names "sjukvårdsrådgivning via chatt"). A measure named by a whole
+    word wins over one whose keyword only sits inside a word ("digitala besöksrum" names the
+    besöksrum, not "digital uppföljning")."""
     text = text.casefold()
-    words = re.findall(r"\w{8,}", text)
-    return {
-        index for keyword, index in keywords.items() if keyword in text or any(keyword.endswith(word) for word in words)
-    }
+    words = set(re.findall(r"\w+", text))
+    endings = [w for w in words if len(w) >= _SUFFIX_LETTERS and w not in _STOPWORDS]
+    whole, inside = set(), set()
+    for keyword, index in keywords.items():
+        if keyword in words:
+            whole.add(index)
+        elif keyword in text or any(keyword.endswith(word) for word in endings):
+            inside.add(index)
+    return whole or inside
 
 
 def closing(sentence) -> bool:
