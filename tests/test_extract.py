@@ -1,12 +1,14 @@
 """`bidrag extract`: the real decision (text and PDF) and small documents in the decisions' style."""
 
 import hashlib
+import os
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bidrag.extract import Vocabularies, extract_draft
+from bidrag.extract import Vocabularies, extract_draft, limits
 from bidrag.extract.swedish import amounts, dates, genitive, org_number, split_list
 from bidrag.yamlfile import read_yaml
 
@@ -315,3 +317,79 @@ def test_lists_and_genitives():
     assert split_list("hälso- och sjukvårdsrådgivning") == ["hälso- och sjukvårdsrådgivning"]
     assert genitive("Region Örebro län") == "Region Örebro läns"
     assert genitive("Västra Götalandsregionen") == "Västra Götalandsregionens"
+
+
+def extract_refused(workspace, path):
+    result = run_cli(workspace, "extract", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Inget skrevs" in result.stderr
+    assert sorted(p.name for p in (workspace.data_dir / "decisions").iterdir()) == [f"{OREBRO}.yml"]
+    return result.stderr
+
+
+def test_a_document_over_the_size_limit_is_refused_unread(workspace):
+    huge = workspace.root / "stort-beslut.pdf"
+    with huge.open("wb") as file:
+        file.write(b"%PDF-1.7\n")
+        file.truncate(limits.MAX_BYTES + 1)  # sparse: the limit is judged before anything is read
+    message = extract_refused(workspace, huge)
+    assert f"större än de {limits.MAX_BYTES // 2**20} MiB" in message
+
+
+def test_a_document_over_the_page_limit_is_refused(workspace):
+    pages = "\n".join(f" Sida {n}" for n in range(limits.MAX_PAGES + 1))
+    pdf = text_to_pdf(pages, workspace.root / "manga-sidor.pdf")
+    assert f"har {limits.MAX_PAGES + 1} sidor, fler än de {limits.MAX_PAGES}" in extract_refused(workspace, pdf)
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_it(workspace):
+    pipe = workspace.root / "beslut.pdf"
+    os.mkfifo(pipe)
+    assert "är ingen vanlig fil" in extract_refused(workspace, pipe)
+
+
+def test_a_pdf_that_takes_too_long_is_stopped(workspace, tmp_path, monkeypatch):
+    pdf = text_to_pdf(OREBRO_TEXT.read_text("utf-8"), workspace.root / "beslut.pdf")
+    # The reading process stops at its pause point and is never released: only the timeout ends it.
+    monkeypatch.setenv("BIDRAG_PAUSE_AT", "extract.read_pdf")
+    monkeypatch.setenv("BIDRAG_PAUSE_DIR", str(tmp_path))
+    monkeypatch.setattr(limits, "READ_SECONDS", 2)
+    message = extract_refused(workspace, pdf)
+    assert (tmp_path / "extract.read_pdf.reached").exists()
+    assert "att läsa PDF-filen tog längre än 2 sekunder och avbröts" in message
+
+
+def test_the_pdf_librarys_warnings_about_a_repaired_file_do_not_reach_staff(workspace):
+    pdf = text_to_pdf(FULL_GRANT, workspace.root / "gavleborg.pdf")
+    data = pdf.read_bytes()
+    start = data.rindex(b"startxref") + len(b"startxref\n")
+    pdf.write_bytes(data[:start] + b"99999" + data[data.index(b"\n", start) :])  # a wrong xref offset
+    result = run_cli(workspace, "extract", str(pdf))
+    assert result.exit_code == 0, result.stderr
+    assert "2026_01_20_gavleborg.yml" in result.stderr
+    # pypdf says "incorrect startxref pointer(2)" in English when it reads this file itself.
+    said = result.stderr.replace(str(workspace.root), "")
+    assert not re.search(r"startxref|pypdf|warning|incorrect", said, re.IGNORECASE)
+
+
+def test_a_document_without_text_says_so(workspace):
+    empty = workspace.root / "tomt.txt"
+    empty.write_text("\n\n", "utf-8")
+    result = run_cli(workspace, "extract", str(empty))
+    assert result.exit_code == 3
+    assert "dokumentet har ingen text att läsa" in result.stderr
+
+
+def test_missing_fields_are_empty_and_listed_in_the_review_header(workspace):
+    without = FULL_GRANT.replace("Beslutet får inte överklagas enligt 21 § förordningen.\n", "").replace(
+        "Region Gävleborg ansökte den 3 september 2025 om statsbidrag med 12 400 000 kronor.\n", ""
+    )
+    document = write_document(workspace.root, "gavleborg.txt", without)
+    assert run_cli(workspace, "extract", str(document)).exit_code == 0
+    written = (workspace.data_dir / "decisions" / "2026_01_20_gavleborg.yml").read_text("utf-8")
+    header = written[: written.index("\nid:")]
+    draft = load(workspace.data_dir / "decisions" / "2026_01_20_gavleborg.yml")
+    assert draft["applied_on"] is None and draft["source_quotes"]["applied"] is None
+    assert draft["appeal"]["text"] is None
+    assert "#   - applied_on: ansökningsdatum hittades inte" in header
+    assert "#   - appeal: meningen om överklagande hittades inte" in header
