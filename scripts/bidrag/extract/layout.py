@@ -13,7 +13,7 @@ _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\t ]+")
 _PAGE_NUMBER = re.compile(r"^(?:sida )?\d+\s*(?:\(\d+\)|(?:av|/) \d+)$|^sida \d+$", re.IGNORECASE)
 # A header or footer line: ends in a page number, or names the diary number ("Dnr 2026/01234").
 _FURNITURE = re.compile(r"(?:\s\d+\s*\(\d+\)|\bsida \d+ av \d+)$|\bdnr\b", re.IGNORECASE)
-_LONGEST_FURNITURE = 140
+_LONGEST_FURNITURE = 80  # a header or footer; a wrapped line of running text is longer
 _EDGE = 4  # lines at the top and bottom of a page where running headers and footers stand
 _SHORT_LINE = 50
 
