@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,13 @@ def read_yaml(path: Path):
 
 def write_yaml(path: Path, data) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def wait_for(path, process):
+    """Bounded wait for a pause point: fails if the process ends first or never gets there."""
+    for _ in range(12_000):
+        if path.exists():
+            return
+        assert process.poll() is None, process.stderr.read().decode()
+        time.sleep(0.01)
+    raise AssertionError(f"{path.name} was never reached")

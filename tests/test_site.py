@@ -3,12 +3,12 @@
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
 
+import pytest
 import sqlite_utils
 import yaml
 
-from bidrag.site import SETTINGS, serve_arguments
+from bidrag.site import SETTINGS, metadata, serve_arguments
 
 from .conftest import OREBRO, ROOT
 
@@ -99,8 +99,9 @@ async def test_canned_query_rejected_measures_with_reasons(datasette, built_db):
     assert "specifikt system" in cosmic["reason"]
 
 
-async def test_canned_query_upcoming_deadlines(datasette, built_db):
-    today = datetime.now(timezone.utc).date().isoformat()  # SQLite's date('now') is UTC
+@pytest.mark.parametrize("today", ["2026-06-15", "2027-01-01", "2028-03-01"])
+async def test_canned_query_upcoming_deadlines_follows_the_clock(datasette, built_db, monkeypatch, today):
+    monkeypatch.setenv("BIDRAG_TODAY", today)
     rows = await get_json(datasette, "/bidrag/upcoming_deadlines.json", _shape="array")
     expected = [
         (r["due_on"], r["kind"])
@@ -110,6 +111,8 @@ async def test_canned_query_upcoming_deadlines(datasette, built_db):
     ]
     assert [(r["due_on"], r["kind"]) for r in rows] == expected
     assert all(r["region_name"] == "Region Örebro län" for r in rows)
+    # The Örebro deadlines run 2026-11-30 to 2028-02-28: each pinned date sees a different number.
+    assert len(expected) == {"2026-06-15": 3, "2027-01-01": 2, "2028-03-01": 0}[today]
 
 
 async def test_html_shows_kronor_and_json_keeps_integers(datasette):
@@ -129,17 +132,18 @@ async def test_reasons_render_as_markdown(datasette):
     assert "<p>Ett succesivt införande av AI-baserad taligenkänning" in measure
 
 
-def test_metadata_describes_every_table_and_column(built_db):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
-    assert metadata["license"].startswith("CC0 1.0") and metadata["source"] and metadata["title"]
-    described = metadata["databases"]["bidrag"]["tables"]
+def test_metadata_describes_every_table_and_column(project, built_db):
+    site = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
+    assert site["license"].startswith("CC0 1.0") and site["source"] and site["title"]
+    # Table and column descriptions live only in bidrag.schema, never a second time in metadata.yml.
+    assert "tables" not in site.get("databases", {}).get("bidrag", {})
+    described = metadata(project)["databases"]["bidrag"]["tables"]
     db = sqlite_utils.Database(built_db)
-    public = [t for t in db.table_names() if not t.startswith("measures_fts")] + db.view_names()
+    public = [t for t in db.table_names() if not t.startswith("measures_fts")]
     assert sorted(described) == sorted(public)
     for name in public:
-        columns = db[name].columns_dict
         assert described[name]["title"] and described[name]["description"], name
-        assert sorted(described[name]["columns"]) == sorted(columns), name
+        assert list(described[name]["columns"]) == list(db[name].columns_dict), name
         assert all(text.strip() for text in described[name]["columns"].values()), name
 
 

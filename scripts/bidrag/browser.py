@@ -6,6 +6,7 @@ Playwright drives the system browser (/usr/bin/chromium, Debian's package); it n
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -36,10 +37,12 @@ def free_port() -> int:
 
 
 def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> subprocess.Popen:
-    """Run `datasette` with arguments and return once it answers on 127.0.0.1:port."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    """Run `datasette` with arguments and return once it answers on 127.0.0.1:port.
+
+    Its log goes to a file, not a pipe: a pipe nobody reads fills up and stalls a long-running server.
+    """
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -48,7 +51,8 @@ def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> s
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}") from None
+                log.seek(0)
+                raise RuntimeError(f"datasette did not start: {log.read().decode()[-2000:]}") from None
             time.sleep(0.1)
 
 

@@ -3,7 +3,7 @@
 import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A Swedish phone number starts with 0 or +46 and has 7-11 more digits in groups (054-220 94 29).
+# A Swedish phone number starts with 0 or +46 and has 7-11 more digits in groups (070-000 00 00).
 PHONE = re.compile(r"(?<![\w-])(?:\+46|0)[\d\s()-]{6,18}\d")
 # A personnummer: (YY)YYMMDD, - or +, four digits. Organisation numbers have the same shape but a
 # "month" of 20 or more (232100-0164), so the date part tells them apart.

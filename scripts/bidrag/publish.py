@@ -28,8 +28,6 @@ from .project import Project
 from .schema import CHANGED, KRONOR, NEW, REMOVED, TABLES
 
 # The columns whose changes are recorded, and their labels, are the schema's (`compared`).
-_DECISION_FIELDS = TABLES["decisions"].compared
-_MEASURE_FIELDS = TABLES["measures"].compared
 
 
 class PublishError(Exception):
@@ -194,9 +192,16 @@ def snapshot_of(connection) -> dict:
     deadlines: dict = {}
     for r in rows("select decision_id, kind, due_on from deadlines order by due_on"):
         deadlines.setdefault((r["decision_id"], r["kind"]), []).append(r["due_on"])
+
+    def compared(table, *keys):
+        # A column added since the release was built is not in it: it has no "before" to compare.
+        stored = {r["name"] for r in rows(f"pragma table_info({table})")}
+        columns = [*keys, *(c for c in TABLES[table].compared if c in stored)]
+        return {r["id"]: r for r in rows(f"select {', '.join(columns)} from {table}")}
+
     return {
-        "decisions": {r["id"]: r for r in rows(f"select id, {', '.join(_DECISION_FIELDS)} from decisions")},
-        "measures": {r["id"]: r for r in rows(f"select id, decision_id, {', '.join(_MEASURE_FIELDS)} from measures")},
+        "decisions": compared("decisions", "id"),
+        "measures": compared("measures", "id", "decision_id"),
         "payments": {
             (r["decision_id"], r["year"]): r["amount"] for r in rows("select decision_id, year, amount from payments")
         },
@@ -231,9 +236,9 @@ def _compared(table: str, name: str) -> tuple[str, bool]:
 def _changed(decision_id, before, after):
     """(field, before, after, label, is_amount) for each compared value of the decision."""
     decision = after["decisions"][decision_id]
-    pairs = [
-        (f, before["decisions"][decision_id][f], decision[f], *_compared("decisions", f)) for f in _DECISION_FIELDS
-    ]
+    old_decision = before["decisions"][decision_id]
+    shared = [f for f in decision if f in old_decision and f != "id"]
+    pairs = [(f, old_decision[f], decision[f], *_compared("decisions", f)) for f in shared]
     for side in ("payments", "deadlines"):
         keys = {k for k in (*before[side], *after[side]) if k[0] == decision_id}
         for key in sorted(keys, key=str):
@@ -247,7 +252,7 @@ def _changed(decision_id, before, after):
         if old is None or new is None:
             pairs.append((f"measures.{measure_id}", old and old["title"], new and new["title"], "åtgärd", False))
             continue
-        for f in _MEASURE_FIELDS:
+        for f in (f for f in new if f in old and f not in ("id", "decision_id")):
             label, is_amount = _compared("measures", f)
             pairs.append((f"measures.{measure_id}.{f}", old[f], new[f], f"{label.lower()} för ”{title}”", is_amount))
     return [
