@@ -88,8 +88,7 @@ def _header(document, outcome_sentence, region, org_nr, regions, draft) -> dict:
     granted, rejected = _totals(beslut, outcome, draft)
     applied_amount = swedish.first_amount(applied_sentence.text) if applied_sentence else None
     if applied_amount is None:
-        draft.note(("amount_applied",), "sökt belopp hittades inte; satt till beviljat + avslaget")
-        applied_amount = granted + rejected
+        draft.note(("amount_applied",), "sökt belopp hittades inte (”… ansökte den … om statsbidrag med …”)")
     decided_iso = decided.isoformat() if decided else "0000-00-00"
     totals = [
         s.text
@@ -138,6 +137,9 @@ def _applicant(beslut, regions, draft):
         draft.note(("region",), "den sökande regionen kunde inte bestämmas", line)
         return None, None
     org_nr = swedish.org_number(text)
+    # The schema has no quote for these two; the review names the sentence they were read from.
+    source = next(s for s in beslut[:3] if swedish.find_regions(s.text, regions))
+    draft.note(("region",), f"läst ur ”{source.text}”", source.line)
     if org_nr is None:
         draft.note(("org_nr",), "beslutet anger inget organisationsnummer", line)
     return found[0][1], org_nr
@@ -151,16 +153,17 @@ def _outcome(sentence: Sentence) -> str:
 
 
 def _totals(beslut, outcome, draft):
+    """The granted and rejected totals; a total the outcome rules out is 0, one not found is empty."""
     granted = next((swedish.first_amount(s.text) for s in beslut if TOTAL_GRANTED.match(s.text)), None)
     rejected = next((swedish.first_amount(s.text) for s in beslut if TOTAL_REJECTED.match(s.text)), None)
-    if granted is None:
+    if granted is None and outcome == REJECTED:
         granted = 0
-        if outcome != REJECTED:
-            draft.note(("amount_granted",), "beviljat belopp hittades inte")
-    if rejected is None:
+    elif granted is None:
+        draft.note(("amount_granted",), "beviljat belopp hittades inte (”Bidrag beviljas med …”)")
+    if rejected is None and outcome == GRANTED:
         rejected = 0
-        if outcome != GRANTED:
-            draft.note(("amount_rejected",), "avslaget belopp hittades inte")
+    elif rejected is None:
+        draft.note(("amount_rejected",), "avslaget belopp hittades inte (”Bidrag avslås med …”)")
     return granted, rejected
 
 
