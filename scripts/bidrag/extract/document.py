@@ -34,7 +34,11 @@ BULLET = re.compile(r"^(?:[•◦▪▫●○■□‣∙·➢►✓\uf0b7\uf0a7
 _SENTENCE_END = re.compile(r"[.!?:]\)?$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\)?\s+(?=[A-ZÅÄÖ0-9])")
 # A listed measure ends with its amount: "Bidrag beviljas med 5 870 000 kr." or "… avslås med 2,5 mnkr."
-_ITEM_AMOUNT = re.compile(rf"(?:beviljas|avslås) med (?:sammanlagt )?{swedish.AMOUNT.pattern}[^.]*\.\)?$", re.I)
+# or with the amount alone: "… röntgenläkare (1 200 000 kr)." or "…, 1 500 000 kr."
+_AMOUNT = re.sub(r"\?P<\w+>", "?:", swedish.AMOUNT.pattern)  # the pattern twice, so without group names
+_ITEM_AMOUNT = re.compile(
+    rf"(?:(?:beviljas|avslås) med (?:sammanlagt )?{_AMOUNT}[^.]*|\(?{_AMOUNT}\)?)\.\)?$", re.IGNORECASE
+)
 _SENTENCE_INSIDE = re.compile(r"[.!?]\)?(?= [A-ZÅÄÖ])")
 _SHORT_LINE = 50
 _LAST_LINE_OF_PARAGRAPH = 0.6  # of the document's usual line length: an item's last line is shorter

@@ -5,7 +5,7 @@ measures at once ("Bidrag beviljas inte för A, B och C.") and the partial rejec
 import re
 
 from ..schema import GRANTED, PARTLY_GRANTED, REJECTED
-from . import swedish
+from . import deadlines, swedish
 
 _AMOUNT = swedish.AMOUNT.pattern
 _SHARE = r"^(?:Hälften|Halva|En del|\d+ procent) av (?:det )?(?:ansökt(?:a)? )?(?:bidrag(?:et)?|belopp(?:et)?)"
@@ -88,19 +88,21 @@ def _amount_of(sentences) -> int | None:
 
 
 def _granted_title(first: str, rest: list[str]):
-    """(title, status, conditions) of a granted item from its first sentence."""
+    """(title, status, conditions) of a granted item from its first sentence; the item's other
+    sentences, besides its amount, are what the grant is conditional on."""
+    conditions = " ".join(rest) or None
     if match := PARTLY_GRANTED_ITEM.match(first):
-        return match["title"], PARTLY_GRANTED, None
+        return match["title"], PARTLY_GRANTED, conditions
     if match := CONDITIONAL.match(first):
         return match["title"], GRANTED, " ".join([first] + rest)
     if match := GRANTED_FOR.match(first) or TITLE_WITH_AMOUNT.match(first):
-        return match["title"], GRANTED, None
-    conditions = [text for text in rest if re.search(r"\b(ska|villkor)", text)]
-    return first.rstrip("."), GRANTED, " ".join(conditions) or None
+        return match["title"], GRANTED, conditions
+    return first.rstrip("."), GRANTED, conditions
 
 
 def _granted_item(sentences, draft):
-    rest = [s.text for s in sentences[1:] if not AMOUNT_SENTENCE.match(s.text)]
+    # A deadline is the decision's, even where the text layer runs it into the last item.
+    rest = [s.text for s in sentences[1:] if not AMOUNT_SENTENCE.match(s.text) and not deadlines.kind_of(s.text)]
     title, status, conditions = _granted_title(sentences[0].text, rest)
     measure = new_measure(title, status, " ".join(s.text for s in sentences), sentences[0])
     measure.update({"amount_granted": _amount_of(sentences), "conditions": conditions})

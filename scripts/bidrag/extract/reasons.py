@@ -20,6 +20,22 @@ _STOPWORDS = {
     "hälso",
     "region",
     "regionen",
+    "regioner",
+    "regionerna",
+    # Words of the decisions' own language that name no measure ("… bedöms korta tiden …").
+    "bedöms",
+    "bedömer",
+    "används",
+    "användas",
+    "beviljas",
+    "avslås",
+    "antalet",
+    "mellan",
+    "samtliga",
+    "särskilt",
+    "särskilda",
+    "genomförande",
+    "effektivitetsdelegationen",
 }
 _SUFFIX_LETTERS = 10  # "rådgivning" ends "sjukvårdsrådgivning"; "gemensam" must not end "regiongemensam"
 GENERAL_HEADINGS = ("Skälen för beslutet", "Bidragets syfte")
