@@ -342,6 +342,11 @@ def test_a_document_over_the_page_limit_is_refused(workspace):
     assert f"har {limits.MAX_PAGES + 1} sidor, fler än de {limits.MAX_PAGES}" in extract_refused(workspace, pdf)
 
 
+def test_a_text_longer_than_any_decision_is_refused(workspace):
+    long = write_document(workspace.root, "langt.txt", FULL_GRANT + "x" * limits.MAX_CHARACTERS)
+    assert f"mer än de {limits.MAX_CHARACTERS} som ett beslut kan ha" in extract_refused(workspace, long)
+
+
 def test_a_named_pipe_is_refused_without_waiting_for_it(workspace):
     pipe = workspace.root / "beslut.pdf"
     os.mkfifo(pipe)

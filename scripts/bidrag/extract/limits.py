@@ -3,6 +3,9 @@ kilobytes, so anything far beyond is refused with a message instead of a hang or
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_PAGES = 60
+# Text of a whole document (a real decision has some 30 000 characters): beyond this, parsing time
+# would grow past what staff wait for.
+MAX_CHARACTERS = 500_000
 # Reading the text layer of one document (in a separate process that is ended when it is over).
 READ_SECONDS = 60
 READ_MEMORY_BYTES = 1024 * 1024 * 1024

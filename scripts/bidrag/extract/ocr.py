@@ -45,6 +45,13 @@ def read_pages(path: Path, numbers: list[int], page_count: int) -> dict[int, str
         return _split(sidecar.read_text("utf-8"), page_count)
 
 
+def _swedish_tesseract() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    return "swe" in languages.stdout.split()
+
+
 def _split(text: str, page_count: int) -> dict[int, str]:
     pages, number = {}, 1
     for chunk in text.split("\f"):

@@ -26,7 +26,17 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
-    path = Path(path)
+    source = _read(Path(path))
+    characters = sum(len(page) for page in source.pages)
+    if characters > limits.MAX_CHARACTERS:
+        raise UnreadableDocument(
+            f"{source.path.name}: dokumentets text är {characters} tecken, mer än de {limits.MAX_CHARACTERS} "
+            "som ett beslut kan ha"
+        )
+    return source
+
+
+def _read(path: Path) -> Source:
     data = _read_bounded(path)
     if data.startswith(b"%PDF"):
         pages = _pdf_pages(path)
