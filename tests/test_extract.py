@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bidrag.extract import Vocabularies, extract_draft, limits
+from bidrag.extract.deadlines import kind_of
+from bidrag.extract.document import BULLET
 from bidrag.extract.swedish import amounts, dates, genitive, org_number, split_list
 from bidrag.yamlfile import read_yaml
 
@@ -301,6 +303,50 @@ def test_swedish_amounts_with_every_separator():
         "1,6 miljarder kronor, 4,5 miljoner kronor, 9700000 kr"
     )
     assert amounts(text) == [34_870_000] * 3 + [750_000_000, 1_600_000_000, 4_500_000, 9_700_000]
+    assert amounts("18,5 miljoner kronor, 4 500 tkr, 2,25 mnkr, 0,75 mnkr, 1,2 mdkr, 300 tusen kronor") == [
+        18_500_000,
+        4_500_000,
+        2_250_000,
+        750_000,
+        1_200_000_000,
+        300_000,
+    ]
+    assert amounts("år 2026, 4–6 §§ och 50 procent") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Delredovisning ska lämnas senast den 31 mars 2027.", "delredovisning"),
+        ("Senast den 30 november 2026 ska regionen lämna en delredovisning.", "delredovisning"),
+        ("En delrapport ska ha kommit in senast den 1 december 2026.", "delredovisning"),
+        ("Slutredovisning ska lämnas senast den 30 september 2027.", "slutredovisning"),
+        (
+            "Senast 28 februari 2028 ska en slutredovisning lämnas med uppgifter om de genomförda åtgärderna.",
+            "slutredovisning",
+        ),
+        ("Slutlig redovisning ska lämnas senast den 30 september 2027.", "slutredovisning"),
+        ("De åtgärder som bidrag beviljats för ska vara genomförda senast den 31 december 2027.", "genomförande"),
+        ("Senast den 31 december 2027 ska åtgärderna vara slutförda.", "genomförande"),
+        ("Del- och slutredovisningar ska lämnas i e-tjänsten.", None),
+        ("Delredovisningen ska innehålla uppgifter om hur långt regionen kommit.", None),
+        ("Egenmonitorering ska vara implementerat vid utgången av år 2027.", None),
+    ],
+)
+def test_deadlines_are_found_by_meaning(sentence, kind):
+    assert kind_of(sentence) == kind
+
+
+@pytest.mark.parametrize(
+    "line", ["• A", "◦ A", "▪ A", "● A", "\uf0b7 A", "* A", "- A", "– A", "o A", "1. A", "12) A", "a) A"]
+)
+def test_every_common_list_marker_opens_an_item(line):
+    assert BULLET.sub("", line) == "A"
+
+
+@pytest.mark.parametrize("line", ["2027. Bidraget får användas", "och 11 620 000 kronor", "o och", "Region Örebro län"])
+def test_a_wrapped_line_is_no_item(line):
+    assert BULLET.match(line) is None
 
 
 def test_swedish_dates_and_org_numbers():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import img2pdf
 import pypdfium2
+from pypdf import PdfReader, PdfWriter
 
 DPI = 300
 
@@ -29,8 +30,6 @@ def scanned(pdf: Path, path: Path, pages: list[int] | None = None) -> Path:
     if pages is None:
         path.write_bytes(img2pdf.convert(images, layout_fun=layout))
         return path
-    from pypdf import PdfReader, PdfWriter
-
     text_pages = PdfReader(pdf).pages
     image_pages = PdfReader(io.BytesIO(img2pdf.convert(images, layout_fun=layout))).pages
     writer = PdfWriter()
