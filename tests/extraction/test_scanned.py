@@ -57,7 +57,7 @@ def test_a_scanned_signature_page_is_read_and_named(vocabularies, real_pdf, tmp_
     assert draft.ocr_pages == [last]
     makers = [m["name"] for m in draft.decision["decision_makers"]]
     assert makers == ["Ida Nyström", "Maria Jäger", "Clas Rehnberg"]
-    assert f"LÄSTA MED OCR: sidorna {last}" in "\n".join(report_lines(draft, mixed.name))
+    assert f"LÄSTA MED OCR: sidan {last} saknade text" in "\n".join(report_lines(draft, mixed.name))
 
 
 def test_ocr_output_is_cleaned_of_tesseracts_usual_misreadings():

@@ -36,9 +36,10 @@ def report_lines(draft: Draft, source: str) -> list[str]:
     ]
     if draft.ocr_pages:
         pages = ", ".join(map(str, draft.ocr_pages))
+        which = f"sidan {pages} saknade" if len(draft.ocr_pages) == 1 else f"sidorna {pages} saknade"
         lines += [
             "",
-            f"LÄSTA MED OCR: sidorna {pages} saknade text och lästes med OCR (Tesseract, svenska); "
+            f"LÄSTA MED OCR: {which} text och lästes med OCR (Tesseract, svenska); "
             "granska siffror, datum och namn där extra noga.",
         ]
     if draft.mismatches:
