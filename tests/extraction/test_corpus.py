@@ -1,5 +1,5 @@
 """`bidrag extract` on decisions it was not written against: a synthetic corpus (invented decisions
-in the real decision's style, tests/extraction/corpus/), each as text and as a reflowed PDF.
+in the real decision's style, tests/extraction/synthetic_decisions/), each as text and as a reflowed PDF.
 
 Each document covers variations the real decision does not: numbered lists, amounts in `tkr`,
 `mnkr` and `miljoner kronor` with decimal commas, rejected measures listed with their own amounts,
@@ -21,7 +21,7 @@ from ..conftest import ROOT
 from ..pdf import reflowed_pdf
 from .scoring import SCORES, compare
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent / "synthetic_decisions"
 DOCUMENTS = sorted(path.stem for path in CORPUS.glob("*.txt"))
 FORMS = ("text", "pdf")
 _DRAFTS: dict = {}
