@@ -1,12 +1,16 @@
 """`bidrag extract`: the real decision (text and PDF) and small documents in the decisions' style."""
 
 import hashlib
+import os
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bidrag.extract import Vocabularies, extract_draft
+from bidrag.extract import Vocabularies, extract_draft, limits
+from bidrag.extract.deadlines import kind_of
+from bidrag.extract.document import BULLET
 from bidrag.extract.swedish import amounts, dates, genitive, org_number, split_list
 from bidrag.yamlfile import read_yaml
 
@@ -299,6 +303,50 @@ def test_swedish_amounts_with_every_separator():
         "1,6 miljarder kronor, 4,5 miljoner kronor, 9700000 kr"
     )
     assert amounts(text) == [34_870_000] * 3 + [750_000_000, 1_600_000_000, 4_500_000, 9_700_000]
+    assert amounts("18,5 miljoner kronor, 4 500 tkr, 2,25 mnkr, 0,75 mnkr, 1,2 mdkr, 300 tusen kronor") == [
+        18_500_000,
+        4_500_000,
+        2_250_000,
+        750_000,
+        1_200_000_000,
+        300_000,
+    ]
+    assert amounts("år 2026, 4–6 §§ och 50 procent") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Delredovisning ska lämnas senast den 31 mars 2027.", "delredovisning"),
+        ("Senast den 30 november 2026 ska regionen lämna en delredovisning.", "delredovisning"),
+        ("En delrapport ska ha kommit in senast den 1 december 2026.", "delredovisning"),
+        ("Slutredovisning ska lämnas senast den 30 september 2027.", "slutredovisning"),
+        (
+            "Senast 28 februari 2028 ska en slutredovisning lämnas med uppgifter om de genomförda åtgärderna.",
+            "slutredovisning",
+        ),
+        ("Slutlig redovisning ska lämnas senast den 30 september 2027.", "slutredovisning"),
+        ("De åtgärder som bidrag beviljats för ska vara genomförda senast den 31 december 2027.", "genomförande"),
+        ("Senast den 31 december 2027 ska åtgärderna vara slutförda.", "genomförande"),
+        ("Del- och slutredovisningar ska lämnas i e-tjänsten.", None),
+        ("Delredovisningen ska innehålla uppgifter om hur långt regionen kommit.", None),
+        ("Egenmonitorering ska vara implementerat vid utgången av år 2027.", None),
+    ],
+)
+def test_deadlines_are_found_by_meaning(sentence, kind):
+    assert kind_of(sentence) == kind
+
+
+@pytest.mark.parametrize(
+    "line", ["• A", "◦ A", "▪ A", "● A", "\uf0b7 A", "* A", "- A", "– A", "o A", "1. A", "12) A", "a) A"]
+)
+def test_every_common_list_marker_opens_an_item(line):
+    assert BULLET.sub("", line) == "A"
+
+
+@pytest.mark.parametrize("line", ["2027. Bidraget får användas", "och 11 620 000 kronor", "o och", "Region Örebro län"])
+def test_a_wrapped_line_is_no_item(line):
+    assert BULLET.match(line) is None
 
 
 def test_swedish_dates_and_org_numbers():
@@ -315,3 +363,108 @@ def test_lists_and_genitives():
     assert split_list("hälso- och sjukvårdsrådgivning") == ["hälso- och sjukvårdsrådgivning"]
     assert genitive("Region Örebro län") == "Region Örebro läns"
     assert genitive("Västra Götalandsregionen") == "Västra Götalandsregionens"
+
+
+def extract_refused(workspace, path):
+    result = run_cli(workspace, "extract", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Inget skrevs" in result.stderr
+    assert sorted(p.name for p in (workspace.data_dir / "decisions").iterdir()) == [f"{OREBRO}.yml"]
+    return result.stderr
+
+
+def test_a_document_over_the_size_limit_is_refused_unread(workspace):
+    huge = workspace.root / "stort-beslut.pdf"
+    with huge.open("wb") as file:
+        file.write(b"%PDF-1.7\n")
+        file.truncate(limits.MAX_BYTES + 1)  # sparse: the limit is judged before anything is read
+    message = extract_refused(workspace, huge)
+    assert f"större än de {limits.MAX_BYTES // 2**20} MiB" in message
+
+
+def test_a_document_over_the_page_limit_is_refused(workspace):
+    pages = "\n".join(f" Sida {n}" for n in range(limits.MAX_PAGES + 1))
+    pdf = text_to_pdf(pages, workspace.root / "manga-sidor.pdf")
+    assert f"har {limits.MAX_PAGES + 1} sidor, fler än de {limits.MAX_PAGES}" in extract_refused(workspace, pdf)
+
+
+def test_a_text_longer_than_any_decision_is_refused(workspace):
+    long = write_document(workspace.root, "langt.txt", FULL_GRANT + "x" * limits.MAX_CHARACTERS)
+    assert f"mer än de {limits.MAX_CHARACTERS} som ett beslut kan ha" in extract_refused(workspace, long)
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_it(workspace):
+    pipe = workspace.root / "beslut.pdf"
+    os.mkfifo(pipe)
+    assert "är ingen vanlig fil" in extract_refused(workspace, pipe)
+
+
+def test_a_pdf_that_takes_too_long_is_stopped(workspace, tmp_path, monkeypatch):
+    pdf = text_to_pdf(OREBRO_TEXT.read_text("utf-8"), workspace.root / "beslut.pdf")
+    # The reading process stops at its pause point and is never released: only the timeout ends it.
+    monkeypatch.setenv("BIDRAG_PAUSE_AT", "extract.read_pdf")
+    monkeypatch.setenv("BIDRAG_PAUSE_DIR", str(tmp_path))
+    monkeypatch.setattr(limits, "READ_SECONDS", 10)  # ample for the process to start on a busy machine
+    message = extract_refused(workspace, pdf)
+    assert (tmp_path / "extract.read_pdf.reached").exists()
+    assert "att läsa PDF-filen tog längre än 10 sekunder och avbröts" in message
+
+
+def test_the_pdf_librarys_warnings_about_a_repaired_file_do_not_reach_staff(workspace):
+    pdf = text_to_pdf(FULL_GRANT, workspace.root / "gavleborg.pdf")
+    data = pdf.read_bytes()
+    start = data.rindex(b"startxref") + len(b"startxref\n")
+    pdf.write_bytes(data[:start] + b"99999" + data[data.index(b"\n", start) :])  # a wrong xref offset
+    result = run_cli(workspace, "extract", str(pdf))
+    assert result.exit_code == 0, result.stderr
+    assert "2026_01_20_gavleborg.yml" in result.stderr
+    # pypdf says "incorrect startxref pointer(2)" in English when it reads this file itself.
+    said = result.stderr.replace(str(workspace.root), "")
+    assert not re.search(r"startxref|pypdf|warning|incorrect", said, re.IGNORECASE)
+
+
+def test_a_document_without_text_says_so(workspace):
+    empty = workspace.root / "tomt.txt"
+    empty.write_text("\n\n", "utf-8")
+    result = run_cli(workspace, "extract", str(empty))
+    assert result.exit_code == 3
+    assert "dokumentet har ingen text att läsa" in result.stderr
+
+
+def test_missing_fields_are_empty_and_listed_in_the_review_header(workspace):
+    without = FULL_GRANT.replace("Beslutet får inte överklagas enligt 21 § förordningen.\n", "").replace(
+        "Region Gävleborg ansökte den 3 september 2025 om statsbidrag med 12 400 000 kronor.\n", ""
+    )
+    document = write_document(workspace.root, "gavleborg.txt", without)
+    assert run_cli(workspace, "extract", str(document)).exit_code == 0
+    written = (workspace.data_dir / "decisions" / "2026_01_20_gavleborg.yml").read_text("utf-8")
+    header = written[: written.index("\nid:")]
+    draft = load(workspace.data_dir / "decisions" / "2026_01_20_gavleborg.yml")
+    assert draft["applied_on"] is None and draft["source_quotes"]["applied"] is None
+    assert draft["amount_applied"] is None  # never made up from the granted and rejected amounts
+    assert "#   - amount_applied: sökt belopp hittades inte" in header
+    assert draft["appeal"]["text"] is None
+    assert "#   - applied_on: ansökningsdatum hittades inte" in header
+    assert "#   - appeal: meningen om överklagande hittades inte" in header
+
+
+def test_a_running_header_inside_a_sentence_of_the_reasons_is_left_out(vocabularies, tmp_path):
+    header = "KAMMARKOLLEGIET  Beslut  2026-01-20  Dnr 2025/01234  2 (4)"
+    text = FULL_GRANT.replace("taligenkänning bedöms främja", f"taligenkänning bedöms\n{header}\nfrämja")
+    assert header in text
+    decision = extract_draft(write_document(tmp_path, "gavleborg.txt", text), vocabularies).decision
+    assert decision["measures"][1]["reason"] == "Införande av taligenkänning bedöms främja effektiviteten."
+    assert "KAMMARKOLLEGIET" not in (decision["reasoning"] or "")
+
+
+def test_the_region_is_shown_with_the_sentence_it_was_read_from(vocabularies):
+    draft = extract_draft(OREBRO_TEXT, vocabularies)
+    notes = [(message, line) for path, message, line in draft.review if path == ("region",)]
+    assert notes == [
+        (
+            "läst ur ”Delegationen för en effektiv hälso- och sjukvård (Effektivitetsdelegationen) har fattat "
+            "beslut om Region Örebro läns (232100–0164) ansökan om bidrag för åtgärder för en effektiv hälso- och "
+            "sjukvård.”",
+            line_of(OREBRO_TEXT, "Delegationen för en effektiv"),
+        )
+    ]

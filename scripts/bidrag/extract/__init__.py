@@ -1,4 +1,4 @@
-"""`bidrag extract`: decision documents (PDF or text) to draft decision files for review."""
+"""`bidrag extract`: decision documents (PDF, scanned or not, or text) to draft decision files for review."""
 
 from pathlib import Path
 
@@ -6,8 +6,10 @@ from .. import clock, rules
 from ..problems import Problem, field_path
 from ..validation import schema_problems
 from ..yamlfile import YamlError, read_yaml
-from .decision import Draft, NotADecision, build_draft
-from .document import UnreadableDocument, parse_document
+from .decision import Draft, build_draft
+from .document import parse_document
+from .errors import NotADecision, UnreadableDocument
+from .source import read_source
 
 __all__ = ["Draft", "NotADecision", "UnreadableDocument", "VocabularyError", "extract_draft", "Vocabularies"]
 
@@ -55,7 +57,7 @@ class Vocabularies:
 
 def extract_draft(path: Path, vocabularies: Vocabularies) -> Draft:
     """Parse one document into a draft; raise NotADecision or UnreadableDocument."""
-    document = parse_document(path)
+    document = parse_document(read_source(Path(path)))
     draft = build_draft(
         document, vocabularies.regions, vocabularies.themes, vocabularies.reasons, vocabularies.mailboxes
     )

@@ -34,6 +34,14 @@ def report_lines(draft: Draft, source: str) -> list[str]:
         f"UTKAST från `bidrag extract` av {source}.",
         "Granska varje fält mot beslutet, rätta, och ta sedan bort denna kommentar. Kör `bidrag check`.",
     ]
+    if draft.ocr_pages:
+        pages = ", ".join(map(str, draft.ocr_pages))
+        which = f"sidan {pages} saknade" if len(draft.ocr_pages) == 1 else f"sidorna {pages} saknade"
+        lines += [
+            "",
+            f"LÄSTA MED OCR: {which} text och lästes med OCR (Tesseract, svenska); "
+            "granska siffror, datum och namn där extra noga.",
+        ]
     if draft.mismatches:
         lines += ["", "AVVIKELSER I BELOPPEN (granska först):"]
         lines += [f"  - {p.field}: {p.message}" for p in draft.mismatches]

@@ -18,19 +18,31 @@ MONTHS = [
     "december",
 ]
 _GROUPED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+# "34 870 000 kr", "4,5 miljoner kronor", "18,5 mnkr", "4 500 tkr", "1,6 miljarder kronor".
 AMOUNT = re.compile(
-    rf"(?P<number>{_GROUPED}|\d+)(?:,(?P<decimals>\d+))?\s*"
-    r"(?P<scale>miljoner|miljon|miljarder|miljard|mnkr|mdkr)?\s*(?P<unit>kronor|kr)\b(?!\w)",
+    rf"(?<![\d,])(?P<number>{_GROUPED}|\d+)(?:,(?P<decimals>\d+))?\s*"
+    r"(?:(?P<scale>miljoner|miljon|miljarder|miljard|tusen) (?P<unit>kronor|kr)|(?P<short>tkr|mnkr|mkr|mdkr)"
+    r"|(?P<plain>kronor|kr))(?!\w)",
     re.IGNORECASE,
 )
-_SCALES = {"miljon": 10**6, "miljoner": 10**6, "mnkr": 10**6, "miljard": 10**9, "miljarder": 10**9, "mdkr": 10**9}
+_SCALES = {
+    "tusen": 10**3,
+    "tkr": 10**3,
+    "miljon": 10**6,
+    "miljoner": 10**6,
+    "mnkr": 10**6,
+    "mkr": 10**6,
+    "miljard": 10**9,
+    "miljarder": 10**9,
+    "mdkr": 10**9,
+}
 DATE = re.compile(rf"(?:den\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>\d{{4}})", re.IGNORECASE)
 ORG_NR = re.compile(r"(?<!\d)(\d{6})\s?[-–—‐]\s?(\d{4})(?!\d)")
 
 
 def amount_value(match: re.Match) -> int:
     number = int(re.sub(r"\D", "", match.group("number")))
-    scale = _SCALES.get((match.group("scale") or "").casefold(), 1)
+    scale = _SCALES.get((match.group("scale") or match.group("short") or "").casefold(), 1)
     decimals = match.group("decimals") or ""
     if scale == 1:
         return number  # öre are never stated in these decisions; a decimal part is ignored
