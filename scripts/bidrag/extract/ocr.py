@@ -40,6 +40,11 @@ def read_pages(path: Path, numbers: list[int], page_count: int) -> dict[int, str
             raise UnreadableDocument(
                 f"{path.name}: OCR av sidorna {_pages(numbers)} tog längre än {seconds} sekunder och avbröts"
             ) from None
+        if b"No module named ocrmypdf" in done.stderr:
+            raise UnreadableDocument(
+                f"{path.name}: sidorna {_pages(numbers)} saknar text och OCRmyPDF saknas; installera det med "
+                "`pip install -e '.[extract]'` (make gör det)"
+            )
         if done.returncode != 0 or not sidecar.exists():
             raise UnreadableDocument(f"{path.name}: OCR av sidorna {_pages(numbers)} misslyckades")
         return _split(sidecar.read_text("utf-8"), page_count)
