@@ -158,7 +158,7 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
     else:
         _say(
             f"Publicerade version {result.release} ({result.path.name}) med {len(result.changes)} ändringar; "
-            f"{site.live} pekar nu på den. Starta om webbservern för att visa den."
+            f"{site.live} pekar nu på den; en körande webbserver visar den från nästa förfrågan."
         )
 
 
