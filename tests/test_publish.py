@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from bidrag.publish import Site
-from bidrag.schema import NEW
+from bidrag.schema import NEW, WITHDRAWN
 from bidrag.synthetic import write_synthetic_tree
 
 from .conftest import OREBRO, ROOT, read_yaml, run_cli, wait_for, write_yaml
@@ -90,23 +90,53 @@ async def test_feeds_and_pages_show_the_correction(site_workspace):
     assert "(publicering 2): Beviljat belopp: 34" in page and "(publicering 1): Nytt beslut" in page
 
 
-def test_rollback_restores_the_previous_release(site_workspace):
+def granted(path) -> int:
+    return sqlite_utils.Database(path)["decisions"].get(OREBRO)["amount_granted"]
+
+
+def test_rollback_publishes_the_previous_release_again_with_its_changes_withdrawn(site_workspace):
     site = site_of(site_workspace)
     assert run_cli(site_workspace, "publish").exit_code == 0
     correct_the_fall_prevention_grant(site_workspace)
     assert run_cli(site_workspace, "publish").exit_code == 0
     rolled = run_cli(site_workspace, "rollback")
     assert rolled.exit_code == 0, rolled.stderr
-    assert os.readlink(site.live) == "releases/0001.db"
+    assert os.readlink(site.live) == "releases/0003.db" and "version 3" in rolled.stderr
+    assert granted(site.live) == 34_870_000
     db = sqlite_utils.Database(site.live)
-    assert db["decisions"].get(OREBRO)["amount_granted"] == 34_870_000
-    assert [r["id"] for r in db["releases"].rows] == [1]
+    assert [r["id"] for r in db["releases"].rows] == [1, 2, 3]  # the history is complete
+    withdrawn = {r["field"]: r for r in db["changes"].rows_where("release_id = 3")}
+    assert {r["kind"] for r in withdrawn.values()} == {WITHDRAWN}
+    amount = withdrawn["amount_granted"]
+    assert (amount["amount_before"], amount["amount_after"]) == (34_000_000, 34_870_000)
+    assert amount["summary"].startswith("Publicering 2 återkallad: Beviljat belopp:")
+    # The release that was live before the withdrawn one is the data; its file is untouched.
+    assert (
+        db["releases"].get(3)["data_sha256"]
+        == sqlite_utils.Database(site.release("0001.db"))["releases"].get(1)["data_sha256"]
+    )
+    assert [r["id"] for r in sqlite_utils.Database(site.release("0001.db"))["releases"].rows] == [1]
     again = run_cli(site_workspace, "rollback")
     assert again.exit_code == 1 and "första publiceringen" in again.stderr
-    assert os.readlink(site.live) == "releases/0001.db"
-    # Publishing after a rollback compares with what is live and numbers on.
-    assert run_cli(site_workspace, "publish", "--force").exit_code == 0
     assert os.readlink(site.live) == "releases/0003.db"
+    # data/ still holds the correction: publishing compares with what is live and numbers on.
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    assert os.readlink(site.live) == "releases/0004.db" and granted(site.live) == 34_000_000
+
+
+async def test_a_rollback_is_in_the_feeds(site_workspace):
+    from bidrag.site import make_datasette
+
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    correct_the_fall_prevention_grant(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    assert run_cli(site_workspace, "rollback").exit_code == 0
+    datasette = make_datasette(site_workspace, site_of(site_workspace).live)
+    latest = (await datasette.client.get("/feeds/changes.json")).json()["items"][0]
+    assert latest["title"] == "Återkallat: Region Örebro län (publicering 3)"
+    assert (
+        "Publicering 2 återkallad: Beviljat belopp: 34\xa0000\xa0000\xa0kr → 34\xa0870\xa0000" in latest["content_html"]
+    )
 
 
 def test_a_broken_decision_publishes_nothing(site_workspace):
@@ -152,7 +182,7 @@ def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
         env={**os.environ, "BIDRAG_PAUSE_AT": "build.written", "BIDRAG_PAUSE_DIR": str(pauses)},
     )
     wait_for(pauses / "build.written.reached", process)
-    assert list(site.releases.glob(".0002.db.*.tmp"))  # written, not yet under its name
+    assert list(site.staging.glob(".0002.db.*.tmp"))  # written, not yet under its name
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert fingerprint(site) == before

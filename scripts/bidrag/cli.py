@@ -42,7 +42,7 @@ def cli(ctx, root):
     bidrag check     granska data/ och visa alla fel
     bidrag build     bygg build/bidrag.db (bara om data/ är felfri)
     bidrag publish   publicera en ny version efter granskning och provkörning
-    bidrag rollback  gå tillbaka till föregående publicering
+    bidrag rollback  gå tillbaka till publiceringen före den nuvarande
     bidrag serve     visa webbplatsen på http://127.0.0.1:8001
     """
     ctx.obj = Project(root.resolve())
@@ -166,13 +166,23 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
 @site_option
 @click.pass_obj
 def rollback(project, site_dir):
-    """Gå tillbaka till föregående publicering (build/site/bidrag.db pekas om atomärt)."""
+    """Gå tillbaka till publiceringen som var live före den nuvarande.
+
+    Återställningen publiceras som en ny version: den tidigare versionens data, med hela historiken
+    och den återkallade publiceringens ändringar (slag: återkallat) i changes och flödena.
+    """
     site = _site(project, site_dir)
     try:
-        restored = rollback_release(site)
-    except PublishError as error:
-        raise click.ClickException(str(error)) from None
-    _say(f"{site.live} pekar nu på {restored.name}. Starta om webbservern för att visa den.")
+        result = rollback_release(project, site)
+    except (PublishError, BuildError, OSError) as error:
+        raise click.ClickException(f"{error}; {site.live} är oförändrad") from None
+    for change in result.changes:
+        _say(f"  {change['kind']}: {change['decision_id']}: {change['summary']}")
+    _say(
+        f"Publicerade version {result.release} ({result.path.name}) som återställer den förra publiceringen, "
+        f"med {len(result.changes)} ändringar; {site.live} pekar nu på den; en körande webbserver visar den "
+        "från nästa förfrågan."
+    )
 
 
 NOT_A_DECISION = 3
