@@ -147,6 +147,7 @@ def _commit(project: Project, site: Site, staged: Path, decisions: int, action: 
         raise PublishError(
             f"webbplatsen klarade inte provkörningen efter bytet; {previous or 'ingen'} återställd: {error}"
         ) from error
+    site.clear_staging()  # the build's lock file
     pause.point(f"{step}.verified")
     return final
 

@@ -25,7 +25,10 @@ from pathlib import Path
 from . import pause
 from .build import fsync
 
-PUBLISH, ROLLBACK, ABANDONED, IMPORTED = "publish", "rollback", "abandoned", "imported"
+# A journal line: an intent to switch (publish, rollback; imported for sites from before the journal),
+# the confirmation that the link was switched (live), or that an intent came to nothing (abandoned).
+PUBLISH, ROLLBACK, IMPORTED, LIVE, ABANDONED = "publish", "rollback", "imported", "live", "abandoned"
+INTENTS = (PUBLISH, ROLLBACK, IMPORTED)
 
 
 class SiteError(Exception):
@@ -106,7 +109,7 @@ class Site:
         abandoned = {e["release"] for e in entries if e["action"] == ABANDONED}
         stack: list[str] = []
         for entry in entries:
-            if entry["action"] == ABANDONED or entry["release"] in abandoned:
+            if entry["action"] not in INTENTS or entry["release"] in abandoned:
                 continue
             if entry["action"] == ROLLBACK:
                 del stack[-2:]
@@ -124,15 +127,23 @@ class Site:
         never live; return the history. Refuses when the link is not what the journal says."""
         if not self.journal_path.exists() and self.live.is_symlink():
             self._import_legacy()
-        entries = [e for e in self.entries() if e["action"] != ABANDONED]
-        abandoned = {e["release"] for e in self.entries() if e["action"] == ABANDONED}
-        last = next((e for e in reversed(entries) if e["release"] not in abandoned), None)
-        if last is not None and self._points_at() == last.get("previous") != last["release"]:
-            self._append({"action": ABANDONED, "release": last["release"]})  # killed before its switch
+        self._finish_last_switch()
         history = self.history()
         self._expect(history[-1] if history else None)
         self._remove_never_live()
         return history
+
+    def _finish_last_switch(self) -> None:
+        """A publish killed between its journal line and the confirmation: the link tells which side."""
+        entries = self.entries()
+        done = {e["release"] for e in entries if e["action"] in (LIVE, ABANDONED)}
+        last = next((e for e in reversed(entries) if e["action"] in INTENTS), None)
+        if last is None or last["action"] == IMPORTED or last["release"] in done:
+            return
+        if self._points_at() == last["release"]:
+            self._append({"action": LIVE, "release": last["release"]})  # killed just after the switch
+        elif self._points_at() == last["previous"]:
+            self._append({"action": ABANDONED, "release": last["release"]})  # killed before the switch
 
     def _points_at(self) -> str | None:
         if not self.live.is_symlink():
@@ -153,9 +164,12 @@ class Site:
                 f"releases/{name} publicerad; rätta länken (eller journalen) för hand innan du publicerar"
             )
 
-    def _remove_never_live(self) -> None:
+    def clear_staging(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-        ever = {e["release"] for e in self.entries() if e["action"] != ABANDONED}
+
+    def _remove_never_live(self) -> None:
+        self.clear_staging()
+        ever = {e["release"] for e in self.entries() if e["action"] in INTENTS}
         abandoned = {e["release"] for e in self.entries() if e["action"] == ABANDONED}
         for path in self.published():
             if path.name not in ever or path.name in abandoned:
@@ -178,6 +192,7 @@ class Site:
         fsync(self.releases)
         pause.point(f"{step}.renamed")
         self._link(final)
+        self._append({"action": LIVE, "release": final.name})
         pause.point(f"{step}.switched")
         return final
 
