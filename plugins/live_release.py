@@ -133,6 +133,8 @@ def _follower(datasette) -> Follower | None:
     original = databases.get(DATABASE)
     if original is None or original.path is None:
         return None
+    # Counts from an inspect file describe one file; Datasette would show them for every release.
+    datasette.inspect_data = None
     follower = _followers.get(datasette) or Follower(datasette, os.path.abspath(original.path))
     _followers[datasette] = follower
     datasette.databases = Databases(databases, follower)

@@ -259,14 +259,13 @@ def screenshots(project, out):
     help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
     "den publicerade: build/site/bidrag.db).",
 )
-@click.option(
-    "--inspect-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Förberäknade radantal från `datasette inspect` (snabbare start).",
-)
 @click.pass_obj
-def serve(project, host, port, db_path, inspect_file):
-    """Visa webbplatsen med Datasette (bygg först med `bidrag build`)."""
+def serve(project, host, port, db_path):
+    """Visa webbplatsen med Datasette (bygg först med `bidrag build`).
+
+    Servern följer länken build/site/bidrag.db: en ny publicering eller återställning visas från
+    nästa förfrågan, utan omstart.
+    """
     db_path = db_path or project.db_path
     if not db_path.exists():
         raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
@@ -274,7 +273,5 @@ def serve(project, host, port, db_path, inspect_file):
         arguments = serve_arguments(project, host, port, db_path)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    if inspect_file:
-        arguments += ["--inspect-file", str(inspect_file)]
     _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
     os.execv(sys.executable, [sys.executable, "-m", "datasette", *arguments])
