@@ -332,3 +332,17 @@ def test_publish_refuses_when_the_live_link_is_not_what_the_journal_says(site_wo
     site.live.write_bytes(site.release("0002.db").read_bytes())
     result = run_cli(site_workspace, "publish", "--force")
     assert result.exit_code == 1 and "är ingen länk till en publicering" in result.stderr
+
+
+def test_a_site_published_before_the_journal_is_taken_over(site_workspace):
+    site = two_releases(site_workspace)
+    site.journal_path.unlink()  # as every site published before the journal existed
+    rolled = run_cli(site_workspace, "rollback")
+    assert rolled.exit_code == 0, rolled.stderr
+    assert os.readlink(site.live) == "releases/0003.db" and granted(site.live) == 34_870_000
+    assert [(e["action"], e["release"]) for e in site.entries()] == [
+        ("imported", "0001.db"),
+        ("imported", "0002.db"),
+        ("rollback", "0003.db"),
+        ("live", "0003.db"),
+    ]

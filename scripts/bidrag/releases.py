@@ -178,6 +178,8 @@ class Site:
     def _import_legacy(self) -> None:
         """A site published before the journal: the releases up to the live one, in order, were live."""
         live = self._points_at()
+        if not self.release(live).is_file():
+            return  # not a link into releases/: recover() refuses it
         for path in self.published():
             if path.name <= live:
                 self._append({"action": IMPORTED, "release": path.name, "previous": None})
