@@ -346,3 +346,16 @@ def test_a_site_published_before_the_journal_is_taken_over(site_workspace):
         ("rollback", "0003.db"),
         ("live", "0003.db"),
     ]
+
+
+def test_an_unreviewed_draft_is_never_published(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    before = fingerprint(site)
+    path = site_workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    path.write_text("# UTKAST från `bidrag extract` av beslut.pdf.\n" + path.read_text("utf-8"), "utf-8")
+    result = run_cli(site_workspace, "publish", "--force")
+    assert result.exit_code == 1
+    assert f"data/decisions/{OREBRO}.yml:1: är ett ogranskat utkast" in result.stderr
+    assert "inget publicerades" in result.stderr
+    assert fingerprint(site) == before and [p.name for p in site.published()] == ["0001.db"]
