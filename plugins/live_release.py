@@ -15,7 +15,6 @@ import asyncio
 import os
 import sqlite3
 import threading
-import weakref
 from collections.abc import MutableMapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -27,7 +26,6 @@ from datasette.inspect import inspect_hash
 from bidrag.site import DATABASE
 
 _pinned: ContextVar = ContextVar("bidrag_release", default=None)
-_followers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class Release(Database):
@@ -135,8 +133,7 @@ def _follower(datasette) -> Follower | None:
         return None
     # Counts from an inspect file describe one file; Datasette would show them for every release.
     datasette.inspect_data = None
-    follower = _followers.get(datasette) or Follower(datasette, os.path.abspath(original.path))
-    _followers[datasette] = follower
+    follower = Follower(datasette, os.path.abspath(original.path))
     datasette.databases = Databases(databases, follower)
     return follower
 
