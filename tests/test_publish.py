@@ -359,3 +359,17 @@ def test_an_unreviewed_draft_is_never_published(site_workspace):
     assert f"data/decisions/{OREBRO}.yml:1: är ett ogranskat utkast" in result.stderr
     assert "inget publicerades" in result.stderr
     assert fingerprint(site) == before and [p.name for p in site.published()] == ["0001.db"]
+
+
+def test_a_link_moved_while_a_publish_builds_stops_it_before_the_switch(site_workspace):
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    process = paused(site_workspace, "publish.tested", "publish", "--allow-synthetic")
+    site.live.unlink()
+    site.live.symlink_to("releases/0001.db")  # by hand, meanwhile
+    (site_workspace.root / "pauses" / "publish.tested.release").touch()
+    assert process.wait(timeout=300) == 1
+    assert "pekar på releases/0001.db, men enligt journal.jsonl är releases/0002.db publicerad" in (
+        process.stderr.read().decode()
+    )
+    assert os.readlink(site.live) == "releases/0001.db" and not site.release("0003.db").exists()

@@ -186,6 +186,8 @@ class Site:
 
     def switch(self, staged: Path, action: str, step: str, **details) -> Path:
         """Journal, name and switch to a tested release: each step is on disk before the next."""
+        history = self.history()
+        self._expect(history[-1] if history else None)  # the link may have been moved while this one built
         previous = self._points_at()
         final = self.release(staged.name)
         self._append({"action": action, "release": final.name, "previous": previous, **details})
