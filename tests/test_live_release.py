@@ -105,3 +105,18 @@ def test_a_running_server_switches_releases_whole_and_without_a_restart(site_wor
         assert seen and set(seen) <= {OLD, NEW}
         # The request that began before the switch finished on the release it began with.
         assert started_before == {"first": OLD, "second": OLD, "same_hash": True}
+
+
+async def test_a_preview_rebuilt_in_place_is_served_at_once(site_workspace):
+    """`bidrag serve` on build/bidrag.db: a rebuild replaces the file (a new inode under the same name)."""
+    from bidrag.site import content_hash, make_datasette
+
+    assert run_cli(site_workspace, "build").exit_code == 0
+    datasette = make_datasette(site_workspace, site_workspace.db_path)
+    url = f"/bidrag/decisions/{OREBRO}.json?_shape=array"
+    assert (await datasette.client.get(url)).json()[0]["amount_granted"] == OLD
+    first = content_hash(datasette)
+    correct_the_fall_prevention_grant(site_workspace)
+    assert run_cli(site_workspace, "build").exit_code == 0
+    assert (await datasette.client.get(url)).json()[0]["amount_granted"] == NEW
+    assert content_hash(datasette) != first
