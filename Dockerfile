@@ -1,7 +1,13 @@
-# The published site as an image: the immutable database, our metadata, plugins, templates and
+# The published site as an image: the live release, our metadata, plugins, templates and
 # stylesheet, served by `bidrag serve` so the settings come from scripts/bidrag/site.py.
 #
 #   bidrag publish && make docker-context && docker build -t bidrag .
+#
+# The server follows the link build/site/bidrag.db (plugins/live_release.py): mount the published
+# site directory over it and every `bidrag publish` or `bidrag rollback` there is served from the
+# next request on, without a restart:
+#
+#   docker run -p 8001:8001 -v "$PWD/build/site:/app/build/site:ro" bidrag
 #
 # Python packages are pinned with hashes in requirements.lock (regenerate with `make lock`).
 # Pin the base image by digest as well when building where the registry can be reached:
@@ -22,12 +28,10 @@ COPY metadata.yml ./
 COPY plugins plugins
 COPY templates templates
 COPY static static
-COPY build/deploy/bidrag.db build/bidrag.db
-# Row counts computed once at build time, so no request ever waits for them.
-RUN datasette inspect build/bidrag.db --inspect-file build/inspect-data.json
+# The release baked in, served when no site directory is mounted (a relative link, valid in both).
+COPY build/deploy/site build/site
 
 RUN useradd --system --no-create-home bidrag
 USER bidrag
 EXPOSE 8001
-CMD ["bidrag", "--root", "/app", "serve", "--host", "0.0.0.0", "--port", "8001", "--db", "build/bidrag.db", \
-     "--inspect-file", "build/inspect-data.json"]
+CMD ["bidrag", "--root", "/app", "serve", "--host", "0.0.0.0", "--port", "8001", "--db", "build/site/bidrag.db"]

@@ -25,10 +25,12 @@ serve: build
 publish: $(STAMP)
 	$(BIN)/bidrag publish
 
-# The live release as a plain file for `docker build` (Docker does not follow the symlink).
+# The live release, as a site directory (releases/NNNN.db and the link bidrag.db), for `docker build`.
 docker-context:
-	mkdir -p build/deploy
-	cp -L build/site/bidrag.db build/deploy/bidrag.db
+	rm -rf build/deploy && mkdir -p build/deploy/site/releases
+	release=$$(basename "$$(readlink build/site/bidrag.db)") && \
+		cp "build/site/releases/$$release" build/deploy/site/releases/ && \
+		ln -s "releases/$$release" build/deploy/site/bidrag.db
 
 # Runtime dependencies pinned with hashes for the Docker image.
 lock: $(STAMP)

@@ -244,6 +244,58 @@ CASES = [
         ["070-000 00 00", "telefonnummer"],
     ),
     (
+        "draft-not-reviewed",
+        text_edit(f"decisions/{OREBRO}.yml", lambda t: "# UTKAST från `bidrag extract` av beslut.pdf.\n" + t),
+        DECISION,
+        "",
+        ["ogranskat utkast", "UTKAST", "reviewed_by och reviewed_on"],
+    ),
+    ("review-missing", decision_edit(lambda d: d.pop("reviewed_by")), DECISION, "reviewed_by", ["saknas"]),
+    ("review-empty", setting(["reviewed_on"], None), DECISION, "reviewed_on", ["ska vara text", "null"]),
+    (
+        "review-before-decision",
+        setting(["reviewed_on"], "2025-11-10"),
+        DECISION,
+        "reviewed_on",
+        ["2025-11-10", "före beslutet 2025-11-11"],
+    ),
+    (
+        "hidden-bidi-override",
+        setting(["measures", 0, "title"], "Fallprevention\u202enoitneverp"),
+        DECISION,
+        "measures[1].title",
+        ["U+202E", "RIGHT-TO-LEFT OVERRIDE", "tecken 15"],
+    ),
+    (
+        "hidden-zero-width",
+        setting(["reasoning"], "Skäl\u200bmed\u200bosynliga mellanrum"),
+        DECISION,
+        "reasoning",
+        ["U+200B", "ZERO WIDTH SPACE", "och 1 till"],
+    ),
+    ("hidden-control", setting(["title"], "Beslut \x1b[31m"), DECISION, "title", ["U+001B", "ta bort det"]),
+    (
+        "hidden-in-regions",
+        file_edit("regions.yml", lambda d: set_in(d, ["regions", 0, "name"], "Region\u2066 Blekinge")),
+        "data/regions.yml",
+        "regions[1].name",
+        ["U+2066", "LEFT-TO-RIGHT ISOLATE"],
+    ),
+    (
+        "date-implausible",
+        setting(["deadlines", 2, "due_on"], "2099-02-28"),
+        DECISION,
+        "deadlines[3].due_on",
+        ["2099-02-28", "utanför 2024–2031", "programperioden 2025–2030"],
+    ),
+    (
+        "date-implausible-application",
+        setting(["applied_on"], "1999-06-12"),
+        DECISION,
+        "applied_on",
+        ["1999-06-12", "utanför 2024–2031"],
+    ),
+    (
         "yaml-syntax",
         text_edit(f"decisions/{OREBRO}.yml", lambda t: t.replace("outcome: delvis beviljad", "outcome: [delvis")),
         DECISION,
@@ -332,3 +384,26 @@ def test_source_documents_are_verified_verbatim(workspace, tmp_path):
     assert broken.exit_code == 1
     assert f"{DECISION}" in broken.stderr and "sha256" in broken.stderr
     assert "measures[3].source_quote: citatet finns inte ordagrant" in broken.stderr
+
+
+def test_a_decision_that_names_no_decision_maker_is_published_without_one(workspace):
+    setting(["decision_makers"], [])(workspace.data_dir)
+    assert run_cli(workspace, "check").exit_code == 0
+    assert run_cli(workspace, "build").exit_code == 0
+    import sqlite_utils
+
+    db = sqlite_utils.Database(workspace.db_path)
+    assert db["decision_makers"].count == 0 and db["decisions"].get(OREBRO)["amount_granted"] == 34_870_000
+
+
+def test_an_extracted_draft_is_refused_until_reviewed(workspace):
+    """The real extractor's draft: check names the file and says what review means; nothing is built."""
+    from .conftest import ROOT
+
+    document = ROOT / "tests" / "fixtures" / "orebro_2025_11_11_redacted.txt"
+    assert run_cli(workspace, "extract", "--force", str(document)).exit_code == 0
+    checked = run_cli(workspace, "check")
+    assert checked.exit_code == 1
+    assert f"{DECISION}:2: är ett ogranskat utkast från bidrag extract" in checked.stderr, checked.stderr
+    assert f"{DECISION}: reviewed_by: fältet saknas" in checked.stderr
+    assert run_cli(workspace, "build").exit_code == 1 and not workspace.db_path.exists()

@@ -2,6 +2,7 @@
 so the image itself is not built; its command is run as the image would run it.)"""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -32,48 +33,72 @@ def test_base_image_and_packages_are_pinned():
 
 
 def test_image_copies_the_site_configuration():
-    for part in ("metadata.yml", "plugins", "templates", "static", "build/deploy/bidrag.db"):
+    for part in ("metadata.yml", "plugins", "templates", "static", "build/deploy/site"):
         assert re.search(rf"^COPY {re.escape(part)}\b", DOCKERFILE, re.M), part
-    assert "datasette inspect build/bidrag.db --inspect-file build/inspect-data.json" in DOCKERFILE
+    # Row counts of an inspect file would describe one release only; the server counts each release it adopts.
+    assert "inspect" not in re.sub(r"^#.*$", "", DOCKERFILE, flags=re.M)
 
 
-def test_the_image_command_serves_the_site_with_cache_headers(site_workspace):
-    """Run the CMD of the Dockerfile against a published release and a real inspect file."""
-    from .conftest import run_cli
-
-    assert run_cli(site_workspace, "publish").exit_code == 0
-    app = site_workspace.root
-    (app / "build" / "deploy").mkdir(parents=True)
-    shutil.copyfile(app / "build" / "site" / "bidrag.db", app / "build" / "bidrag.db")
-    subprocess.run(
-        [sys.executable, "-m", "datasette", "inspect", "build/bidrag.db", "--inspect-file", "build/inspect-data.json"],
-        cwd=app,
-        check=True,
-        capture_output=True,
-    )
+def image_command(app, port: int) -> list[str]:
+    """The Dockerfile's CMD, with /app the given directory and a free loopback port."""
     command = json.loads(re.search(r"^CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.M | re.S).group(1))
     assert command[:4] == ["bidrag", "--root", "/app", "serve"]
-    port = free_port()
     arguments = [a if a != "/app" else str(app) for a in command[1:]]
     arguments[arguments.index("--port") + 1] = str(port)
     arguments[arguments.index("--host") + 1] = "127.0.0.1"
+    return arguments
+
+
+def wait_for_server(process, url: str):
+    for _ in range(1200):  # a bounded wait for the server to start, however busy the machine
+        try:
+            return urllib.request.urlopen(url)
+        except OSError:
+            assert process.poll() is None, process.stderr.read().decode()[-2000:]
+            time.sleep(0.1)
+    raise AssertionError("the server from the Docker command never answered")
+
+
+def test_the_image_serves_its_release_and_follows_a_mounted_site_without_a_restart(site_workspace, tmp_path):
+    """`make docker-context` gives the image a site directory with the live release; the CMD of the
+    Dockerfile, run as the image runs it with the host's site directory mounted over that one, serves
+    each publish and rollback made there from the next request on."""
+    from .conftest import run_cli
+    from .test_publish import correct_the_fall_prevention_grant
+
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    subprocess.run(["make", "-f", str(ROOT / "Makefile"), "-C", str(site_workspace.root), "docker-context"], check=True)
+    image = tmp_path / "app"  # what `COPY` puts in /app: the configuration and build/deploy/site as build/site
+    image.mkdir()
+    for name in ("metadata.yml", "plugins", "templates", "static"):
+        copy = shutil.copytree if (site_workspace.root / name).is_dir() else shutil.copyfile
+        copy(site_workspace.root / name, image / name)
+    shutil.copytree(site_workspace.root / "build" / "deploy" / "site", image / "build" / "site", symlinks=True)
+    assert os.readlink(image / "build" / "site" / "bidrag.db") == "releases/0001.db"
+    # The mount: the host's published site directory in place of the baked-in one.
+    mounted = image / "build" / "site"
+    shutil.rmtree(mounted)
+    mounted.symlink_to(site_workspace.root / "build" / "site")
+    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bidrag", *arguments], cwd=app, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-m", "bidrag", *image_command(image, port)],
+        cwd=image,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    url = f"http://127.0.0.1:{port}/bidrag/decisions.json?_shape=array"
     try:
-        for _ in range(1200):  # a bounded wait for the server to start, however busy the machine
-            try:
-                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/bidrag/decisions.json?_shape=array")
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()[-2000:]
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server from the Docker command never answered")
+        response = wait_for_server(process, url)
         assert json.loads(response.read())[0]["amount_granted"] == 34_870_000
         assert response.headers["cache-control"] == "max-age=300"
+        correct_the_fall_prevention_grant(site_workspace)
+        assert run_cli(site_workspace, "publish").exit_code == 0
+        assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_000_000
+        assert run_cli(site_workspace, "rollback").exit_code == 0
+        assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_870_000
         counts = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/databases.json").read())
         assert counts[0]["name"] == "bidrag" and counts[0]["is_mutable"] is False
+        assert counts[0]["path"].endswith("releases/0003.db")
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -128,6 +128,7 @@ def normalised(value):
 
 def assert_equals_curated(draft: dict, document: Path):
     curated = read_yaml(ROOT / "data" / "decisions" / f"{OREBRO}.yml").data
+    del curated["reviewed_by"], curated["reviewed_on"]  # the reviewer's sign-off, never the extractor's
     assert draft["source_document"]["sha256"] == hashlib.sha256(document.read_bytes()).hexdigest()
     assert draft["source_document"]["file_name"] == document.name
     for decision in (draft, curated):
@@ -205,6 +206,9 @@ def test_full_grant(vocabularies, tmp_path):
 def test_a_full_grant_draft_passes_check_once_the_org_nr_is_recorded(workspace):
     document = write_document(workspace.root, "gavleborg.txt", FULL_GRANT)
     assert run_cli(workspace, "extract", str(document)).exit_code == 0
+    draft = workspace.data_dir / "decisions" / "2026_01_20_gavleborg.yml"  # reviewed: header gone, signed off
+    body = [line for line in draft.read_text("utf-8").splitlines() if not line.startswith("# ")]
+    draft.write_text("\n".join(body) + "\nreviewed_by: granskaren\nreviewed_on: 2026-01-21\n", "utf-8")
     regions = load(workspace.data_dir / "regions.yml")
     next(r for r in regions["regions"] if r["id"] == "gavleborg")["org_nr"] = "123456-7897"
     write_yaml(workspace.data_dir / "regions.yml", regions)

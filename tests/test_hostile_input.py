@@ -177,3 +177,28 @@ def test_publishing_hostile_data_never_touches_the_live_site(field, value):
         assert_clean_exit(result)
         if result.exit_code == 1:
             assert (os.readlink(live), live.read_bytes()) == before
+
+
+def test_a_900_kb_field_is_checked_in_full(workspace):
+    """Every pattern check reads text in linear time: a field built to make a backtracking pattern take
+    hours is checked to its end, where the hidden character and the personal address are found."""
+    path = workspace.root / DECISION
+    decision = read_yaml(path)
+    decision["reasoning"] = (
+        "a" * 300_000
+        + "a@" * 150_000
+        + " "
+        + "a." * 100_000
+        + " "
+        + "1" * 100_000
+        + " fornamn.efternamn@example.se \u202e slut"
+    )  # runs of address characters without an @, @ without a domain, dots without an @, a run of digits
+    hidden_at = decision["reasoning"].index("\u202e") + 1
+    write_yaml(path, decision)
+    assert 900_000 < path.stat().st_size < 1_000_000
+    result = run_cli(workspace, "check")
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith(DECISION)]
+    assert len(problems) == 2, result.stderr
+    assert any(": reasoning: " in p and "'fornamn.efternamn@example.se'" in p for p in problems)
+    assert any(": reasoning: " in p and "U+202E" in p and f"tecken {hidden_at}" in p for p in problems)

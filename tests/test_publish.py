@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from bidrag.publish import Site
-from bidrag.schema import NEW
+from bidrag.schema import NEW, WITHDRAWN
 from bidrag.synthetic import write_synthetic_tree
 
 from .conftest import OREBRO, ROOT, read_yaml, run_cli, wait_for, write_yaml
@@ -90,23 +90,53 @@ async def test_feeds_and_pages_show_the_correction(site_workspace):
     assert "(publicering 2): Beviljat belopp: 34" in page and "(publicering 1): Nytt beslut" in page
 
 
-def test_rollback_restores_the_previous_release(site_workspace):
+def granted(path) -> int:
+    return sqlite_utils.Database(path)["decisions"].get(OREBRO)["amount_granted"]
+
+
+def test_rollback_publishes_the_previous_release_again_with_its_changes_withdrawn(site_workspace):
     site = site_of(site_workspace)
     assert run_cli(site_workspace, "publish").exit_code == 0
     correct_the_fall_prevention_grant(site_workspace)
     assert run_cli(site_workspace, "publish").exit_code == 0
     rolled = run_cli(site_workspace, "rollback")
     assert rolled.exit_code == 0, rolled.stderr
-    assert os.readlink(site.live) == "releases/0001.db"
+    assert os.readlink(site.live) == "releases/0003.db" and "version 3" in rolled.stderr
+    assert granted(site.live) == 34_870_000
     db = sqlite_utils.Database(site.live)
-    assert db["decisions"].get(OREBRO)["amount_granted"] == 34_870_000
-    assert [r["id"] for r in db["releases"].rows] == [1]
+    assert [r["id"] for r in db["releases"].rows] == [1, 2, 3]  # the history is complete
+    withdrawn = {r["field"]: r for r in db["changes"].rows_where("release_id = 3")}
+    assert {r["kind"] for r in withdrawn.values()} == {WITHDRAWN}
+    amount = withdrawn["amount_granted"]
+    assert (amount["amount_before"], amount["amount_after"]) == (34_000_000, 34_870_000)
+    assert amount["summary"].startswith("Publicering 2 återkallad: Beviljat belopp:")
+    # The release that was live before the withdrawn one is the data; its file is untouched.
+    assert (
+        db["releases"].get(3)["data_sha256"]
+        == sqlite_utils.Database(site.release("0001.db"))["releases"].get(1)["data_sha256"]
+    )
+    assert [r["id"] for r in sqlite_utils.Database(site.release("0001.db"))["releases"].rows] == [1]
     again = run_cli(site_workspace, "rollback")
     assert again.exit_code == 1 and "första publiceringen" in again.stderr
-    assert os.readlink(site.live) == "releases/0001.db"
-    # Publishing after a rollback compares with what is live and numbers on.
-    assert run_cli(site_workspace, "publish", "--force").exit_code == 0
     assert os.readlink(site.live) == "releases/0003.db"
+    # data/ still holds the correction: publishing compares with what is live and numbers on.
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    assert os.readlink(site.live) == "releases/0004.db" and granted(site.live) == 34_000_000
+
+
+async def test_a_rollback_is_in_the_feeds(site_workspace):
+    from bidrag.site import make_datasette
+
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    correct_the_fall_prevention_grant(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    assert run_cli(site_workspace, "rollback").exit_code == 0
+    datasette = make_datasette(site_workspace, site_of(site_workspace).live)
+    latest = (await datasette.client.get("/feeds/changes.json")).json()["items"][0]
+    assert latest["title"] == "Återkallat: Region Örebro län (publicering 3)"
+    assert (
+        "Publicering 2 återkallad: Beviljat belopp: 34\xa0000\xa0000\xa0kr → 34\xa0870\xa0000" in latest["content_html"]
+    )
 
 
 def test_a_broken_decision_publishes_nothing(site_workspace):
@@ -152,7 +182,7 @@ def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
         env={**os.environ, "BIDRAG_PAUSE_AT": "build.written", "BIDRAG_PAUSE_DIR": str(pauses)},
     )
     wait_for(pauses / "build.written.reached", process)
-    assert list(site.releases.glob(".0002.db.*.tmp"))  # written, not yet under its name
+    assert list(site.staging.glob(".0002.db.*.tmp"))  # written, not yet under its name
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert fingerprint(site) == before
@@ -169,3 +199,177 @@ def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
 def test_rollback_without_any_publication_says_so(site_workspace, command):
     result = run_cli(site_workspace, command)
     assert result.exit_code == 1 and "pekar inte på någon publicering" in result.stderr
+
+
+PUBLISH_STEPS = [
+    "publish.locked",
+    "build.written",
+    "publish.built",
+    "publish.tested",
+    "publish.journaled",
+    "publish.renamed",
+    "publish.switched",
+    "publish.verified",
+]
+ROLLBACK_STEPS = [
+    "rollback.locked",
+    "rollback.built",
+    "rollback.tested",
+    "rollback.journaled",
+    "rollback.renamed",
+    "rollback.switched",
+    "rollback.verified",
+]
+SWITCHED = {"publish.switched", "publish.verified", "rollback.switched", "rollback.verified"}
+
+
+def paused(project, step: str, *arguments) -> subprocess.Popen:
+    """bidrag <arguments> in a process of its own, stopped at pause point step (it waits there)."""
+    pauses = project.root / "pauses"
+    pauses.mkdir(exist_ok=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bidrag", "--root", str(project.root), *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "BIDRAG_PAUSE_AT": step, "BIDRAG_PAUSE_DIR": str(pauses)},
+    )
+    wait_for(pauses / f"{step}.reached", process)
+    return process
+
+
+def killed(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+
+
+def two_releases(project) -> Site:
+    """Release 1 (the decision as filed) and release 2 (the correction) were live, in that order."""
+    assert run_cli(project, "publish").exit_code == 0
+    correct_the_fall_prevention_grant(project)
+    assert run_cli(project, "publish").exit_code == 0
+    return site_of(project)
+
+
+def decisions_in(path) -> int:
+    return sqlite_utils.Database(path)["decisions"].count
+
+
+def assert_nothing_never_live_is_kept(site: Site):
+    live_once = {e["release"] for e in site.entries() if e["action"] == "live"}
+    assert {p.name for p in site.published()} <= live_once
+    assert not site.staging.exists() or not any(site.staging.iterdir())
+
+
+@pytest.mark.parametrize("step", PUBLISH_STEPS)
+def test_a_publish_killed_at_any_step_then_rollback_returns_to_the_last_live_release(site_workspace, step):
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    killed(paused(site_workspace, step, "publish", "--allow-synthetic"))
+    switched = step in SWITCHED
+    assert os.readlink(site.live) == ("releases/0003.db" if switched else "releases/0002.db")
+    rolled = run_cli(site_workspace, "rollback")
+    assert rolled.exit_code == 0, rolled.stderr
+    # Back to what was live before the live release: never to the killed publish's file.
+    if switched:
+        assert (granted(site.live), decisions_in(site.live)) == (34_000_000, 1)
+    else:
+        assert (granted(site.live), decisions_in(site.live)) == (34_870_000, 1)
+    assert_nothing_never_live_is_kept(site)
+    # The live release's history lists exactly the releases that visitors were served, in order.
+    served = [int(e["release"][:4]) for e in site.entries() if e["action"] == "live"]
+    assert [r["id"] for r in sqlite_utils.Database(site.live)["releases"].rows] == served
+    assert served[-1] == int(os.readlink(site.live)[9:13])
+    # And publishing works again afterwards.
+    finished = run_cli(site_workspace, "publish", "--allow-synthetic")
+    assert finished.exit_code == 0, finished.stderr
+    assert decisions_in(site.live) == 21 + 1 and not list(site.staging.glob("*"))
+
+
+@pytest.mark.parametrize("step", ROLLBACK_STEPS)
+def test_a_rollback_killed_at_any_step_leaves_one_of_the_two_live_releases(site_workspace, step):
+    site = two_releases(site_workspace)
+    killed(paused(site_workspace, step, "rollback"))
+    switched = step in SWITCHED
+    assert os.readlink(site.live) == ("releases/0003.db" if switched else "releases/0002.db")
+    assert granted(site.live) == (34_870_000 if switched else 34_000_000)
+    again = run_cli(site_workspace, "rollback")
+    if switched:  # the rollback happened: nothing before the restored first release
+        assert again.exit_code == 1 and "första publiceringen" in again.stderr
+    else:
+        assert again.exit_code == 0, again.stderr
+    assert granted(site.live) == 34_870_000
+    assert_nothing_never_live_is_kept(site)
+
+
+def test_two_publishes_at_once_one_is_refused_and_the_history_is_complete(site_workspace):
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    first = paused(site_workspace, "publish.tested", "publish", "--allow-synthetic")
+    second = run_cli(site_workspace, "publish", "--allow-synthetic")
+    rollback = run_cli(site_workspace, "rollback")
+    (site_workspace.root / "pauses" / "publish.tested.release").touch()
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    for refused in (second, rollback):
+        assert refused.exit_code == 1 and "en annan publicering eller återställning pågår" in refused.stderr
+        assert f"process {first.pid}" in refused.stderr
+    assert os.readlink(site.live) == "releases/0003.db"
+    assert [r["id"] for r in sqlite_utils.Database(site.live)["releases"].rows] == [1, 2, 3]
+    assert [e["release"] for e in site.entries() if e["action"] == "live"] == ["0001.db", "0002.db", "0003.db"]
+
+
+def test_publish_refuses_when_the_live_link_is_not_what_the_journal_says(site_workspace):
+    site = two_releases(site_workspace)
+    (site.root / "elsewhere.db").write_bytes(site.release("0001.db").read_bytes())
+    for target in ("releases/0001.db", "elsewhere.db"):
+        site.live.unlink()
+        site.live.symlink_to(target)
+        for command in ("publish", "rollback"):
+            result = run_cli(site_workspace, command, *(["--force"] if command == "publish" else []))
+            assert result.exit_code == 1
+            assert f"pekar på {target}, men enligt journal.jsonl är releases/0002.db publicerad" in result.stderr
+            assert os.readlink(site.live) == target and [p.name for p in site.published()] == ["0001.db", "0002.db"]
+    site.live.unlink()
+    site.live.write_bytes(site.release("0002.db").read_bytes())
+    result = run_cli(site_workspace, "publish", "--force")
+    assert result.exit_code == 1 and "är ingen länk till en publicering" in result.stderr
+
+
+def test_a_site_published_before_the_journal_is_taken_over(site_workspace):
+    site = two_releases(site_workspace)
+    site.journal_path.unlink()  # as every site published before the journal existed
+    rolled = run_cli(site_workspace, "rollback")
+    assert rolled.exit_code == 0, rolled.stderr
+    assert os.readlink(site.live) == "releases/0003.db" and granted(site.live) == 34_870_000
+    assert [(e["action"], e["release"]) for e in site.entries()] == [
+        ("imported", "0001.db"),
+        ("imported", "0002.db"),
+        ("rollback", "0003.db"),
+        ("live", "0003.db"),
+    ]
+
+
+def test_an_unreviewed_draft_is_never_published(site_workspace):
+    site = site_of(site_workspace)
+    assert run_cli(site_workspace, "publish").exit_code == 0
+    before = fingerprint(site)
+    path = site_workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    path.write_text("# UTKAST från `bidrag extract` av beslut.pdf.\n" + path.read_text("utf-8"), "utf-8")
+    result = run_cli(site_workspace, "publish", "--force")
+    assert result.exit_code == 1
+    assert f"data/decisions/{OREBRO}.yml:1: är ett ogranskat utkast" in result.stderr
+    assert "inget publicerades" in result.stderr
+    assert fingerprint(site) == before and [p.name for p in site.published()] == ["0001.db"]
+
+
+def test_a_link_moved_while_a_publish_builds_stops_it_before_the_switch(site_workspace):
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    process = paused(site_workspace, "publish.tested", "publish", "--allow-synthetic")
+    site.live.unlink()
+    site.live.symlink_to("releases/0001.db")  # by hand, meanwhile
+    (site_workspace.root / "pauses" / "publish.tested.release").touch()
+    assert process.wait(timeout=300) == 1
+    assert "pekar på releases/0001.db, men enligt journal.jsonl är releases/0002.db publicerad" in (
+        process.stderr.read().decode()
+    )
+    assert os.readlink(site.live) == "releases/0001.db" and not site.release("0003.db").exists()

@@ -42,7 +42,7 @@ def cli(ctx, root):
     bidrag check     granska data/ och visa alla fel
     bidrag build     bygg build/bidrag.db (bara om data/ är felfri)
     bidrag publish   publicera en ny version efter granskning och provkörning
-    bidrag rollback  gå tillbaka till föregående publicering
+    bidrag rollback  gå tillbaka till publiceringen före den nuvarande
     bidrag serve     visa webbplatsen på http://127.0.0.1:8001
     """
     ctx.obj = Project(root.resolve())
@@ -158,7 +158,7 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
     else:
         _say(
             f"Publicerade version {result.release} ({result.path.name}) med {len(result.changes)} ändringar; "
-            f"{site.live} pekar nu på den. Starta om webbservern för att visa den."
+            f"{site.live} pekar nu på den; en körande webbserver visar den från nästa förfrågan."
         )
 
 
@@ -166,13 +166,23 @@ def publish(project, site_dir, dry_run, force, allow_synthetic):
 @site_option
 @click.pass_obj
 def rollback(project, site_dir):
-    """Gå tillbaka till föregående publicering (build/site/bidrag.db pekas om atomärt)."""
+    """Gå tillbaka till publiceringen som var live före den nuvarande.
+
+    Återställningen publiceras som en ny version: den tidigare versionens data, med hela historiken
+    och den återkallade publiceringens ändringar (slag: återkallat) i changes och flödena.
+    """
     site = _site(project, site_dir)
     try:
-        restored = rollback_release(site)
-    except PublishError as error:
-        raise click.ClickException(str(error)) from None
-    _say(f"{site.live} pekar nu på {restored.name}. Starta om webbservern för att visa den.")
+        result = rollback_release(project, site)
+    except (PublishError, BuildError, OSError) as error:
+        raise click.ClickException(f"{error}; {site.live} är oförändrad") from None
+    for change in result.changes:
+        _say(f"  {change['kind']}: {change['decision_id']}: {change['summary']}")
+    _say(
+        f"Publicerade version {result.release} ({result.path.name}) som återställer den förra publiceringen, "
+        f"med {len(result.changes)} ändringar; {site.live} pekar nu på den; en körande webbserver visar den "
+        "från nästa förfrågan."
+    )
 
 
 NOT_A_DECISION = 3
@@ -249,14 +259,13 @@ def screenshots(project, out):
     help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
     "den publicerade: build/site/bidrag.db).",
 )
-@click.option(
-    "--inspect-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Förberäknade radantal från `datasette inspect` (snabbare start).",
-)
 @click.pass_obj
-def serve(project, host, port, db_path, inspect_file):
-    """Visa webbplatsen med Datasette (bygg först med `bidrag build`)."""
+def serve(project, host, port, db_path):
+    """Visa webbplatsen med Datasette (bygg först med `bidrag build`).
+
+    Servern följer länken build/site/bidrag.db: en ny publicering eller återställning visas från
+    nästa förfrågan, utan omstart.
+    """
     db_path = db_path or project.db_path
     if not db_path.exists():
         raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
@@ -264,7 +273,5 @@ def serve(project, host, port, db_path, inspect_file):
         arguments = serve_arguments(project, host, port, db_path)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    if inspect_file:
-        arguments += ["--inspect-file", str(inspect_file)]
     _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
     os.execv(sys.executable, [sys.executable, "-m", "datasette", *arguments])

@@ -1,5 +1,6 @@
 """Load the reviewed data tree (data/) and validate all of it: the one gate before any build."""
 
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,6 +79,7 @@ def load_dataset(data_dir: Path, today: date | None = None) -> Dataset:
     mailboxes_doc = documents["functional_mailboxes.yml"]
     mailboxes = _mailboxes(mailboxes_doc, reporter)
     for doc in documents.values():
+        _report_hidden_characters(doc, reporter.for_file(doc))
         if doc is not mailboxes_doc:
             _report_personal_details(doc, mailboxes, reporter.for_file(doc))
     regions = documents["regions.yml"].data["regions"]
@@ -134,14 +136,46 @@ def _check_decision_file(job):
     """(path, data if its schema holds else None, problems) for one decision file."""
     path, root, ctx, mailboxes = job
     reporter = _Reporter(root)
+    _report_draft(path, reporter)
     document = _read(path, "decision", reporter)
     if document is None:
         return path, None, reporter.problems
     report = reporter.for_file(document)
+    _report_hidden_characters(document, report)
     _report_personal_details(document, mailboxes, report)
     if ctx is not None:
         rules.check_decision(document.data, path.stem, ctx, report)
     return path, document.data, reporter.problems
+
+
+# The first line of the review report that `bidrag extract` writes at the top of a draft.
+DRAFT_HEADER = re.compile(r"#\s*UTKAST\b")
+
+
+def _report_draft(path: Path, reporter: _Reporter) -> None:
+    """A draft is not reviewed until its review report (the comment at the top) has been worked through
+    and removed; unreviewed data must never be published."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # _read reports the file itself
+    for number, line in enumerate(lines, 1):
+        if not line.startswith("#"):
+            return
+        if DRAFT_HEADER.match(line):
+            message = (
+                "är ett ogranskat utkast från bidrag extract (kommentaren UTKAST överst): granska varje fält mot "
+                "beslutet, ta bort kommentaren och fyll i reviewed_by och reviewed_on"
+            )
+            reporter.problems.append(Problem(reporter.name(path), "", message, number))
+            return
+
+
+def _report_hidden_characters(document: YamlFile, report) -> None:
+    for path, text in strings_in(document.data):
+        problem = rules.hidden_characters(text)
+        if problem:
+            report(path, problem)
 
 
 def _report_personal_details(document: YamlFile, mailboxes: set, report) -> None:

@@ -1,64 +1,39 @@
-"""Publish a new version of the database beside the live one, record what changed, switch atomically.
+"""Publish a new release beside the live one, record what changed, switch atomically; roll back likewise.
 
-Layout under the site directory (build/site/ by default):
-
-    releases/0001.db, 0002.db, ...   every published version, kept for rollback
-    bidrag.db -> releases/0002.db    the live version the site serves; replaced in one rename
-
-A publish checks the data, builds the next release with the change history carried over and the
-new changes added, smoke-tests it, points bidrag.db at it and smoke-tests again. If anything fails,
-bidrag.db still points at the same, untouched file.
+The site directory, its journal and its lock are bidrag.releases. A publish checks the data, builds
+the next release in the staging directory with the change history carried over and the new changes
+added, smoke-tests it, journals, names and switches to it, and smoke-tests again. A rollback is a
+release too: the data of the release that was live before, with the history of the current one and
+its changes recorded as withdrawn (`återkallat`). If anything fails, bidrag.db points at the same,
+untouched file; if the process is killed, the next publish or rollback finishes the journal first.
 """
 
 import asyncio
 import hashlib
 import json
-import os
+import shutil
 import sqlite3
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
+import sqlite_utils
+
+from . import pause
 from .build import BuildError, build_database, fsync
 from .dataset import Dataset
 from .formatting import kronor
 from .project import Project
-from .schema import CHANGED, KRONOR, NEW, REMOVED, TABLES
+from .releases import PUBLISH, ROLLBACK, Site, SiteError, now
+from .schema import CHANGED, KRONOR, NEW, REMOVED, TABLES, WITHDRAWN
 
 # The columns whose changes are recorded, and their labels, are the schema's (`compared`).
 
 
 class PublishError(Exception):
     pass
-
-
-@dataclass
-class Site:
-    root: Path
-
-    @property
-    def releases(self) -> Path:
-        return self.root / "releases"
-
-    @property
-    def live(self) -> Path:
-        return self.root / "bidrag.db"  # the name Datasette gives the database
-
-    def current(self) -> Path | None:
-        return self.live.resolve() if self.live.is_symlink() and self.live.exists() else None
-
-    def published(self) -> list[Path]:
-        return sorted(self.releases.glob("[0-9][0-9][0-9][0-9].db"))
-
-    def switch(self, release: Path) -> None:
-        """Point the live link at release in one atomic rename."""
-        temp = self.root / ".bidrag.db.link"
-        temp.unlink(missing_ok=True)
-        temp.symlink_to(release.relative_to(self.root))
-        os.replace(temp, self.live)
-        fsync(self.root)
 
 
 @dataclass
@@ -75,6 +50,24 @@ def data_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def _release_row(db, number: int, published_at: str, digest: str, changes: int) -> dict:
+    return {
+        "id": number,
+        "published_at": published_at,
+        "data_sha256": digest,
+        "decisions": db["decisions"].count,
+        "measures": db["measures"].count,
+        "changes": changes,
+    }
+
+
+def _change_rows(number: int, published_at: str, changes: list[dict]) -> list[dict]:
+    return [
+        {"id": number * 10_000 + i, "release_id": number, "published_at": published_at, **c}
+        for i, c in enumerate(changes, 1)
+    ]
+
+
 def publish(
     project: Project,
     dataset: Dataset,
@@ -88,78 +81,133 @@ def publish(
 
     Unchanged data (the same data_sha256 as the live release) is not published again unless forced.
     """
-    published_at = published_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    live = site.current()
-    before = snapshot(live) if live else _empty_snapshot()
-    digest = data_hash(project.data_dir)
-    numbers = [int(p.stem) for p in site.published()]
-    number = max(numbers, default=0) + 1
-    recorded: list = []
+    published_at = published_at or now()
+    if dry_run:
+        return _dry_run(dataset, site, published_at, allow_synthetic)
+    with _site_errors(), site.locked("publish"):
+        site.recover()
+        live = site.current()
+        digest = data_hash(project.data_dir)
+        if live and not force and _release_sha(live) == digest:
+            return Result(None, [])
+        number = site.next_number()
+        recorded: list = []
+        staged = site.staging / f"{number:04d}.db"
+        build_database(
+            dataset,
+            staged,
+            allow_synthetic=allow_synthetic,
+            extend=_recorder(live, number, published_at, digest, recorded),
+        )
+        pause.point("publish.built")
+        _commit(project, site, staged, len(dataset.decisions), PUBLISH, "publish")
+        return Result(number, recorded, site.release(staged.name))
 
+
+def _recorder(live: Path | None, number: int, published_at: str, digest: str, recorded: list):
+    """The build's extend(db): the live release's history, this release and its changes."""
+    before = snapshot(live) if live else _empty_snapshot()
     history = _history(live) if live else {"releases": [], "changes": []}
 
     def add_history(db):
-        changes = diff(before, snapshot_of(db.conn))
-        for table, rows in history.items():
-            db[table].insert_all(rows)
-        rows = [
-            {"id": number * 10_000 + i, "release_id": number, "published_at": published_at, **c}
-            for i, c in enumerate(changes, 1)
-        ]
-        db["releases"].insert(
-            {
-                "id": number,
-                "published_at": published_at,
-                "data_sha256": digest,
-                "decisions": db["decisions"].count,
-                "measures": db["measures"].count,
-                "changes": len(rows),
-            }
-        )
+        rows = _change_rows(number, published_at, diff(before, snapshot_of(db.conn)))
+        for table, old in history.items():
+            db[table].insert_all(old)
+        db["releases"].insert(_release_row(db, number, published_at, digest, len(rows)))
         db["changes"].insert_all(rows)
         recorded.extend(rows)
 
-    site.releases.mkdir(parents=True, exist_ok=True)
-    target = site.releases / f"{number:04d}.db"
-    if dry_run:
-        scratch = site.root / "dry-run.db"
-        try:
-            build_database(dataset, scratch, allow_synthetic=allow_synthetic, extend=add_history)
-        finally:
-            scratch.unlink(missing_ok=True)
-        return Result(None, recorded)
-    if live and not force and _release_sha(live) == digest:
-        return Result(None, [])
-    build_database(dataset, target, allow_synthetic=allow_synthetic, extend=add_history)
+    return add_history
+
+
+def _dry_run(dataset: Dataset, site: Site, published_at: str, allow_synthetic: bool) -> Result:
+    live, recorded = site.current(), []
+    with tempfile.TemporaryDirectory(prefix=".dry-run.", dir=site.root if site.root.is_dir() else None) as scratch:
+        number = site.next_number()
+        extend = _recorder(live, number, published_at, "", recorded)
+        build_database(dataset, Path(scratch) / "dry-run.db", allow_synthetic=allow_synthetic, extend=extend)
+    return Result(None, recorded)
+
+
+def _commit(project: Project, site: Site, staged: Path, decisions: int, action: str, step: str, **details) -> Path:
+    """Smoke-test the staged release, switch to it, smoke-test the live site; undo the switch on failure."""
     try:
-        _smoke_test(project, target, len(dataset.decisions))
+        _smoke_test(project, staged, decisions)
     except Exception as error:
-        target.unlink(missing_ok=True)
         raise PublishError(f"den nya versionen klarade inte provkörningen: {error}") from error
-    site.switch(target)
+    pause.point(f"{step}.tested")
+    previous = site._points_at()
+    final = site.switch(staged, action, step, **details)
     try:
-        _smoke_test(project, site.live, len(dataset.decisions))
+        _smoke_test(project, site.live, decisions)
     except Exception as error:
-        if live:
-            site.switch(live)  # put the previous release back before reporting
-        else:
-            site.live.unlink()
+        site.undo(final, previous)
         raise PublishError(
-            f"webbplatsen klarade inte provkörningen efter bytet; {live or 'ingen'} återställd: {error}"
+            f"webbplatsen klarade inte provkörningen efter bytet; {previous or 'ingen'} återställd: {error}"
         ) from error
-    return Result(number, recorded, target)
+    site.clear_staging()  # the build's lock file
+    pause.point(f"{step}.verified")
+    return final
 
 
-def rollback(site: Site) -> Path:
-    """Point the live link at the release published before the current one."""
-    current = site.current()
-    if current is None:
-        raise PublishError(f"{site.live} pekar inte på någon publicering")
-    earlier = [p for p in site.published() if int(p.stem) < int(current.stem)]
-    if not earlier:
-        raise PublishError(f"{current.name} är den första publiceringen; det finns ingen att gå tillbaka till")
-    site.switch(earlier[-1])
-    return earlier[-1]
+@contextmanager
+def _site_errors():
+    try:
+        yield
+    except SiteError as error:
+        raise PublishError(str(error)) from None
+
+
+def rollback(project: Project, site: Site, published_at: str | None = None) -> Result:
+    """Publish, as a new release, the release that was live before the current one; the current
+    release's changes are recorded as withdrawn."""
+    published_at = published_at or now()
+    with _site_errors(), site.locked("rollback"):
+        history = site.recover()
+        if not history:
+            raise PublishError(f"{site.live} pekar inte på någon publicering")
+        if len(history) < 2:
+            raise PublishError(f"{history[-1]} är den första publiceringen; det finns ingen att gå tillbaka till")
+        current, earlier = site.release(history[-1]), site.release(history[-2])
+        number = site.next_number()
+        staged = site.staging / f"{number:04d}.db"
+        recorded = _restore(current, earlier, staged, number, published_at)
+        pause.point("rollback.built")
+        with _read_only(staged) as connection:
+            decisions = connection.execute("select count(*) from decisions").fetchone()[0]
+        _commit(project, site, staged, decisions, ROLLBACK, "rollback", restores=earlier.name)
+        return Result(number, recorded, site.release(staged.name))
+
+
+def _restore(current: Path, earlier: Path, staged: Path, number: int, published_at: str) -> list[dict]:
+    """The earlier release's data with the current history and this rollback appended, written to staged."""
+    withdrawn = int(current.stem)
+    changes = [
+        {**c, "kind": WITHDRAWN, "summary": f"Publicering {withdrawn} återkallad: {c['summary']}"}
+        for c in diff(snapshot(current), snapshot(earlier))
+    ]
+    history = _history(current)
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    temp = staged.with_name(f".{staged.name}.tmp")
+    shutil.copyfile(earlier, temp)
+    db = sqlite_utils.Database(temp)
+    try:
+        rows = _change_rows(number, published_at, changes)
+        with db.conn:
+            db.execute("delete from changes")
+            db.execute("delete from releases")
+            for table, old in history.items():
+                db[table].insert_all(old)
+            db["releases"].insert(_release_row(db, number, published_at, _release_sha(earlier) or "", len(rows)))
+            db["changes"].insert_all(rows)
+        problems = [r[0] for r in db.execute("pragma integrity_check") if r[0] != "ok"]
+        if problems:
+            raise PublishError(f"återställningen klarade inte kontrollen: {'; '.join(problems)}")
+    finally:
+        db.close()
+    fsync(temp)
+    temp.replace(staged)
+    return rows
 
 
 def _empty_snapshot() -> dict:

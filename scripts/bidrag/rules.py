@@ -4,6 +4,8 @@ identity.
 Each rule reports through `report(path, message)`, path being the field's path in the file.
 """
 
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,8 @@ def check_decision(decision: dict, stem: str, ctx: Context, report) -> None:
     _identity(decision, stem, ctx, report)
     check_arithmetic(decision, ctx, report)
     _dates(decision, ctx, report)
+    _plausible_dates(decision, ctx, report)
+    _review(decision, report)
     measures = decision["measures"]
     positions = [m["position"] for m in measures]
     if sorted(positions) != list(range(1, len(measures) + 1)):
@@ -102,6 +106,57 @@ def _dates(d, ctx, report):
         if day <= decided:
             report(("deadlines", index, "due_on"), f"{day} ligger inte efter beslutsdagen {decided}")
     _deadline_order(due, bool(d["amount_granted"]), report)
+
+
+def plausible_years(ctx: Context) -> tuple[int, int]:
+    """Applications may precede the programme's first year and final reports follow its last."""
+    return ctx.first_year - 1, ctx.last_year + 1
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _dates_in(data, path=()):
+    """(path, text) for every date field (named *_on, an ISO date: source_quotes.decided_on is a quote)."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and key.endswith("_on") and isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            yield path + (key,), value
+        else:
+            yield from _dates_in(value, path + (key,))
+
+
+def _plausible_dates(d, ctx, report):
+    first, last = plausible_years(ctx)
+    for path, text in _dates_in(d):
+        if path != ("decided_on",) and not first <= int(text[:4]) <= last:  # decided_on: the stricter period rule
+            report(path, f"{text} ligger utanför {first}–{last} (programperioden {ctx.first_year}–{ctx.last_year})")
+
+
+def _review(d, report):
+    if d["reviewed_on"] < d["decided_on"]:
+        report(("reviewed_on",), f"granskningen {d['reviewed_on']} ligger före beslutet {d['decided_on']}")
+
+
+# Characters that are invisible or reorder text on screen, so that what a reader sees is not what is
+# stored: control characters (tab and line break excepted), zero-width characters and bidirectional
+# overrides and isolates. One character class, so the search is linear in the text's length.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def hidden_characters(text: str) -> str | None:
+    """Describe the first invisible or direction-changing character in text, if any."""
+    found = HIDDEN.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    name = unicodedata.name(character, "styrtecken")
+    count = len(HIDDEN.findall(text))
+    more = f" (och {count - 1} till)" if count > 1 else ""
+    return (
+        f"innehåller det osynliga eller textriktningsändrande tecknet U+{ord(character):04X} {name} vid tecken "
+        f"{found.start() + 1}{more}; ta bort det"
+    )
 
 
 def _deadline_order(due: dict, grants_money: bool, report):

@@ -53,9 +53,15 @@ DEADLINE_KINDS = Enumeration(
     ),
 )
 NEW, CHANGED, REMOVED = "nytt beslut", "ändrat beslut", "borttaget beslut"
+WITHDRAWN = "återkallat"  # a rollback: the changes of the release it withdrew, undone
 CHANGE_KINDS = Enumeration(
     "change_kind",
-    (("new", NEW, "Nytt beslut"), ("changed", CHANGED, "Ändrat beslut"), ("removed", REMOVED, "Borttaget beslut")),
+    (
+        ("new", NEW, "Nytt beslut"),
+        ("changed", CHANGED, "Ändrat beslut"),
+        ("removed", REMOVED, "Borttaget beslut"),
+        ("withdrawn", WITHDRAWN, "Återkallat"),
+    ),
 )
 SOURCE_KINDS = Enumeration(
     "source_kind",
@@ -504,8 +510,8 @@ _TABLES = (
         _count("changes", "Antal ändringar", "Antal ändringar jämfört med föregående publicering."),
     )),
     Table("changes", "Ändringar",
-          "Vad som ändrats mellan publiceringarna: nya, ändrade och borttagna beslut. En rättelse av ett publicerat "
-          "beslut behåller de tidigare uppgifterna här.",
+          "Vad som ändrats mellan publiceringarna: nya, ändrade och borttagna beslut, och återkallade publiceringar. "
+          "En rättelse av ett publicerat beslut behåller de tidigare uppgifterna här.",
           pk=("id",), indexes=(("release_id",), ("decision_id",), ("region_id",), ("kind",), ("published_at",)),
           display={"sort_desc": "id", "facets": ["kind", "region_id", "release_id"]}, columns=(
         col("id", INTEGER, "Id", "Ändringens id.", R),
@@ -515,7 +521,8 @@ _TABLES = (
         col("decision_id", TEXT, "Beslut", "Beslutet som ändrades.", R),
         _ref("region_id", "Region", "Regionen som beslutet gäller.", "regions.id"),
         col("kind", CHANGE_KINDS, "Slag av ändring",
-            "Slag av ändring: nytt beslut, ändrat beslut eller borttaget beslut.", R),
+            "Slag av ändring: nytt beslut, ändrat beslut, borttaget beslut eller återkallat (en publicering som "
+            "togs tillbaka med bidrag rollback; ändringen återställer det som gällde före den).", R),
         col("field", TEXT, "Fält", "Fältet som ändrades, t.ex. amount_granted eller measures.<åtgärdens id>.status."),
         col("before", TEXT, "Före", "Värdet före ändringen (JSON)."),
         col("after", TEXT, "Efter", "Värdet efter ändringen (JSON)."),

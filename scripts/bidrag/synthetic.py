@@ -101,6 +101,8 @@ def _decision(rng, region, decided, round_number, themes, reasons) -> dict:
             "sha256": "0" * 64,
             "url": None,
         },
+        "reviewed_by": "Syntetisk granskning",
+        "reviewed_on": iso,
     }
 
 
