@@ -67,7 +67,37 @@ SOURCE_KINDS = Enumeration(
         ("web_page", "webbsida", "Webbsida"),
     ),
 )
-ENUMERATIONS = {e.name: e for e in (STATUSES, DEADLINE_KINDS, CHANGE_KINDS, SOURCE_KINDS)}
+# The facets of the search pages (/measures, /decisions): the key is also the URL parameter.
+SEARCH_FACETS = Enumeration(
+    "search_facet",
+    (
+        ("status", "status", "Status"),
+        ("region", "region", "Region"),
+        ("theme", "theme", "Tema"),
+        ("reason", "reason", "Avslagsskäl"),
+        ("round", "round", "Beslutsomgång"),
+        ("amount", "amount", "Beviljat belopp"),
+    ),
+)
+# Bands of the amount granted: (key, lower bound in kronor, title); a band runs up to the next one's bound.
+AMOUNT_BANDS = Enumeration(
+    "amount_band",
+    (
+        ("none", 0, "Inget beviljat belopp"),
+        ("under_1m", 1, "Under 1 miljon kr"),
+        ("1m_5m", 1_000_000, "1–5 miljoner kr"),
+        ("5m_10m", 5_000_000, "5–10 miljoner kr"),
+        ("over_10m", 10_000_000, "Över 10 miljoner kr"),
+    ),
+)
+
+
+def amount_band(amount_granted) -> tuple:
+    """(key, title) of the band an amount granted falls in (no amount stated counts as none granted)."""
+    return [(key, title) for key, lower, title in AMOUNT_BANDS.members if (amount_granted or 0) >= lower][-1]
+
+
+ENUMERATIONS = {e.name: e for e in (STATUSES, DEADLINE_KINDS, CHANGE_KINDS, SOURCE_KINDS, SEARCH_FACETS, AMOUNT_BANDS)}
 
 
 def sql_list(values) -> str:
@@ -211,6 +241,38 @@ def _decision_checks(dataset):
         judged = [c for c in checks(d, kr=kronor) if c.statement]
         for position, check in enumerate(judged, 1):
             yield {"decision": d, "position": position, "ok": check.ok, "statement": check.statement}
+
+
+def _facet_values(dataset, decision: dict, measures: list):
+    """(facet, value, label) of one decision, or one measure when measures is [that measure]."""
+    from .formatting import long_date
+
+    for region in (decision["region"], *decision["joint_with"]):
+        yield "region", region, dataset.region_names[region]
+    yield "round", decision["decided_on"], long_date(decision["decided_on"])
+    themes = dict.fromkeys(t for m in measures for t in m["themes"])
+    yield from (("theme", t, dataset.theme_names[t]) for t in themes)
+    reasons = {r["id"]: r["name"] for r in dataset.reason_categories}
+    for category in dict.fromkeys(m["reason_category"] for m in measures if m.get("reason_category")):
+        yield "reason", category, reasons[category]
+
+
+def _measure_facets(dataset):
+    for d in dataset.decisions:
+        for m in d["measures"]:
+            values = [
+                ("status", m["status"], STATUSES.title(m["status"])),
+                ("amount", *amount_band(m["amount_granted"])),
+            ]
+            for facet, value, label in [*values, *_facet_values(dataset, d, [m])]:
+                yield {"measure_id": measure_id(d, m), "facet": facet, "value": value, "label": label}
+
+
+def _decision_facets(dataset):
+    for d in dataset.decisions:
+        values = [("status", d["outcome"], STATUSES.title(d["outcome"])), ("amount", *amount_band(d["amount_granted"]))]
+        for facet, value, label in [*values, *_facet_values(dataset, d, d["measures"])]:
+            yield {"decision": d, "facet": facet, "value": value, "label": label}
 
 
 def _similar(dataset):
@@ -596,6 +658,25 @@ from decisions"""),
         _ref("similar_id", "Liknande åtgärd", "Den liknande åtgärden.", "measures.id"),
         col("score", PERCENT, "Likhet", "Likhet mellan 0 och 1 (cosinus av viktade ord och teman).", R),
         col("shared_themes", JSON_ARRAY, "Gemensamma teman", "Teman som åtgärderna delar, som JSON-lista.", R),
+    )),
+    Table("measure_facets", "Sökfasetter för åtgärder",
+          "Varje åtgärds värden för sidan Åtgärder: status, region (även samverkande), tema, avslagsskäl, "
+          "beslutsomgång och beloppsintervall. Beräknas vid bygget så att sidan räknar fasetterna i ett svep.",
+          pk=("measure_id", "facet", "value"), records=_measure_facets, indexes=(("facet", "value"),), columns=(
+        _ref("measure_id", "Åtgärd", "Åtgärden.", "measures.id"),
+        col("facet", SEARCH_FACETS, "Fasett", "Fasetten (och sidans URL-parameter): status, region, theme, "
+            "reason, round eller amount.", R),
+        col("value", TEXT, "Värde", "Värdet som id, datum eller nyckel, som i sidans URL.", R),
+        col("label", TEXT, "Benämning", "Värdet som en läsare ser det.", R),
+    )),
+    Table("decision_facets", "Sökfasetter för beslut",
+          "Varje besluts värden för sidan Beslut: utfall, region (även samverkande), åtgärdernas teman och "
+          "avslagsskäl, beslutsomgång och beloppsintervall.",
+          pk=("decision_id", "facet", "value"), records=_decision_facets, indexes=(("facet", "value"),), columns=(
+        _decision_id(),
+        col("facet", SEARCH_FACETS, "Fasett", "Fasetten (och sidans URL-parameter).", R),
+        col("value", TEXT, "Värde", "Värdet som id, datum eller nyckel, som i sidans URL.", R),
+        col("label", TEXT, "Benämning", "Värdet som en läsare ser det.", R),
     )),
     Table("good_examples", "Goda exempel",
           "Helt eller delvis beviljade åtgärder per tema, senaste beslut först: underlaget för sidan Goda exempel.",
