@@ -8,12 +8,26 @@ what remains here is reading one page of rows by key and writing them as HTML, C
 import csv
 import io
 import json
+import re
 from urllib.parse import urlencode
 
 from datasette import Response, hookimpl
 from datasette.utils.asgi import BadRequest
+from markupsafe import Markup, escape
 
-from bidrag.finder import KINDS, PAGE_SIZE, SORTS, BadQuery, Indexes, decode_list, parse_query, run, text_matches
+from bidrag.finder import (
+    KINDS,
+    PAGE_SIZE,
+    SORTS,
+    BadQuery,
+    Indexes,
+    decode_list,
+    parse_query,
+    ranked,
+    run,
+    text_matches,
+)
+from bidrag.formatting import number
 from bidrag.schema import STATUSES, TABLES
 from bidrag.site import DATABASE, site_url
 from bidrag.spreadsheet import safe_cell
@@ -59,7 +73,11 @@ async def search_page(datasette, request):
     database = datasette.get_database(DATABASE)
     index = await _INDEXES.get(database, kind)
     found = await database.execute_fn(lambda conn: text_matches(kind, conn, query.text))
-    result = run(index, query, found, whole=output != "html")
+
+    def rank(keys, offset, limit):
+        return database.execute_fn(lambda conn: ranked(kind, conn, query.text, keys, offset, limit))
+
+    result = await run(index, query, found, rank, whole=output != "html")
     rows = await _rows(database, kind.name, result.ids)
     if output == "html":
         return Response.html(await _render(datasette, request, kind.name, query, result, rows))
@@ -114,6 +132,8 @@ async def _render(datasette, request, kind, query, result, rows):
         "next": _url(kind, query.params(page=query.page + 1)) if query.page < result.pages else None,
         "numbers": [(n, _url(kind, query.params(page=n))) for n in _page_numbers(query.page, result.pages)],
     }
+    for f in result.facets:
+        f["values_html"], f["folded_html"] = _facet_items(f["key"], f["values"]), _facet_items(f["key"], f["folded"])
     plain = query.params(page=1)
     context = {
         "kind": kind,
@@ -133,6 +153,21 @@ async def _render(datasette, request, kind, query, result, rows):
         "first_number": (query.page - 1) * PAGE_SIZE + 1,
     }
     return await datasette.render_template("search.html", context, request=request, view_name="search")
+
+
+def _facet_items(key: str, values: list) -> Markup:
+    """A facet's checkboxes as HTML, written here rather than in the template: a facet may hold hundreds
+    of values (decision dates at 100x), and a Jinja macro call per value cost most of the page's time."""
+    items = []
+    for v in values:
+        element_id = escape(f"f-{key}-{re.sub(r'[^0-9A-Za-z_-]', '_', v['value'])}")
+        checked = " checked" if v["chosen"] else ""
+        items.append(
+            f'<li><input type="checkbox" name="{escape(key)}" value="{escape(v["value"])}" id="{element_id}"{checked}>'
+            f'<label for="{element_id}">{escape(v["label"])} <span class="count">({number(v["count"])})</span>'
+            "</label></li>"
+        )
+    return Markup("\n".join(items))
 
 
 def _page_numbers(current: int, count: int) -> list:

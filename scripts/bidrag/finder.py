@@ -30,23 +30,37 @@ class Kind:
     name: str  # the page's address and the name of its table
     facet_table: str
     key: str  # the facet table's column naming the record
-    text_sql: str  # ids of the records the full-text search finds, best first
+    text_key: str  # what the full-text search returns for a record (measures: the rowid of measures_fts)
+    text_sql: str  # the text keys of the records the search finds, in no order
+    ranked_sql: str  # the text keys best first, :limit from :offset; {restrict} to those among :keys
+    restrict: str  # the condition for {restrict}
 
 
+_BM25 = "bm25(measures_fts, 10.0, 2.0, 1.0)"
 MEASURES = Kind(
     "measures",
     "measure_facets",
     "measure_id",
-    """select m.id from measures_fts f join measures m on m.rowid = f.rowid
-    where measures_fts match :match order by bm25(measures_fts, 10.0, 2.0, 1.0), m.id""",
+    "rowid",
+    "select rowid from measures_fts where measures_fts match :match",
+    f"""select rowid from measures_fts where measures_fts match :match
+    {{restrict}} order by {_BM25}, rowid limit :limit offset :offset""",
+    # "+": a plain rowid constraint would make FTS5 run the whole match once for every key
+    "and +rowid in (select value from json_each(:keys))",
 )
-# A decision is found by the words of its measures.
+# A decision is found by the words of its measures, and ranked by its best measure.
 DECISIONS = Kind(
     "decisions",
     "decision_facets",
     "decision_id",
-    """select m.decision_id from measures_fts f join measures m on m.rowid = f.rowid
-    where measures_fts match :match order by bm25(measures_fts, 10.0, 2.0, 1.0), m.id""",
+    "id",
+    """select distinct m.decision_id from measures_fts f join measures m on m.rowid = f.rowid
+    where measures_fts match :match""",
+    f"""with hits as materialized (
+      select m.decision_id, {_BM25} as score from measures_fts f join measures m on m.rowid = f.rowid
+      where measures_fts match :match {{restrict}})
+    select decision_id from hits group by decision_id order by min(score), decision_id limit :limit offset :offset""",
+    "and m.decision_id in (select value from json_each(:keys))",
 )
 KINDS = {k.name: k for k in (MEASURES, DECISIONS)}
 _FIXED_ORDER = {
@@ -66,6 +80,8 @@ def mask_of(ordinals, size: int) -> int:
 class Index:
     ids: list  # ordinal -> record id
     ordinal: dict  # record id -> ordinal
+    text_keys: list  # ordinal -> the record's key in the full-text search
+    by_text_key: dict  # that key -> ordinal
     masks: dict  # facet -> value -> bit set
     labels: dict  # facet -> value -> label
     orders: dict  # sort -> ordinals in that order
@@ -78,9 +94,10 @@ class Index:
 def build_index(kind: Kind, connection) -> Index:
     """Read a kind's records and facet rows from an open connection to the published database."""
     rows = connection.execute(
-        f"select id, coalesce(amount_granted, 0), decided_on from [{kind.name}] order by id"
+        f"select id, coalesce(amount_granted, 0), decided_on, {kind.text_key} from [{kind.name}] order by id"
     ).fetchall()
     ids = [r[0] for r in rows]
+    text_keys = [r[3] for r in rows]
     ordinal = {record_id: i for i, record_id in enumerate(ids)}
     members, labels = {}, {}
     for record_id, facet, value, label in connection.execute(
@@ -91,7 +108,8 @@ def build_index(kind: Kind, connection) -> Index:
     masks = {f: {v: mask_of(o, len(ids)) for v, o in values.items()} for f, values in members.items()}
     by_date = sorted(range(len(ids)), key=lambda i: rows[i][2], reverse=True)  # stable: ids ascending within a day
     by_amount = sorted(by_date, key=lambda i: rows[i][1], reverse=True)
-    return Index(ids, ordinal, masks, labels, {"date": by_date, "amount": by_amount})
+    orders = {"date": by_date, "amount": by_amount}
+    return Index(ids, ordinal, text_keys, {k: i for i, k in enumerate(text_keys)}, masks, labels, orders)
 
 
 @dataclass
@@ -167,37 +185,44 @@ def _facet_values(index: Index, facet: str, base: int, chosen: list) -> list:
     return [x for x in values if x["count"] or x["chosen"]]
 
 
-def run(index: Index, query: Query, found: list | None, whole: bool = False) -> Result:
-    """The selection for query; found are the ids the full-text search matched (None: no search)."""
-    text = index.everything if found is None else mask_of((index.ordinal[i] for i in found), len(index.ids))
+async def run(index: Index, query: Query, found: list | None, rank=None, whole: bool = False) -> Result:
+    """The selection for query; found are the text keys the full-text search matched (None: no search).
+
+    await rank(keys, offset, limit), for sorting by relevance, gives the best of the selected keys in order.
+    """
+    size = len(index.ids)
+    text = index.everything if found is None else mask_of((index.by_text_key[k] for k in found), size)
     per_facet = {f: _or(index.masks.get(f, {}).get(v, 0) for v in values) for f, values in query.chosen.items()}
     selection = text
     for mask in per_facet.values():
         selection &= mask
-    facets = []
-    for facet in SEARCH_FACETS.values:
-        base = text
-        for other, mask in per_facet.items():
-            if other != facet:
-                base &= mask
-        values = _facet_values(index, facet, base, query.chosen.get(facet, []))
-        facets.append(
-            {
-                "key": facet,
-                "title": SEARCH_FACETS.title(facet),
-                "values": values[:FOLDED_AFTER],
-                "folded": values[FOLDED_AFTER:],
-            }
-        )
+    facets = [_facet(index, query, facet, text, per_facet) for facet in SEARCH_FACETS.values]
     total = selection.bit_count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    if query.effective_sort == "relevance":
-        order = dict.fromkeys(index.ordinal[i] for i in found)
-    else:
-        order = index.orders[query.effective_sort]
     start = 0 if whole else (query.page - 1) * PAGE_SIZE
-    stop = total if whole else start + PAGE_SIZE
-    return Result(total, [index.ids[o] for o in _take(order, selection, len(index.ids), start, stop)], facets, pages)
+    limit = total if whole else PAGE_SIZE
+    if query.effective_sort == "relevance":
+        # Restricted to the selection only when a facet narrows it: the restriction has a cost of its own.
+        selected = (
+            None if selection == text else [index.text_keys[o] for o in _take(range(size), selection, size, 0, total)]
+        )
+        ordinals = [index.by_text_key[k] for k in await rank(selected, start, limit)] if total else []
+    else:
+        ordinals = _take(index.orders[query.effective_sort], selection, size, start, start + limit)
+    return Result(total, [index.ids[o] for o in ordinals], facets, max(1, -(-total // PAGE_SIZE)))
+
+
+def _facet(index: Index, query: Query, facet: str, text: int, per_facet: dict) -> dict:
+    base = text
+    for other, mask in per_facet.items():
+        if other != facet:
+            base &= mask
+    values = _facet_values(index, facet, base, query.chosen.get(facet, []))
+    return {
+        "key": facet,
+        "title": SEARCH_FACETS.title(facet),
+        "values": values[:FOLDED_AFTER],
+        "folded": values[FOLDED_AFTER:],
+    }
 
 
 def _or(masks) -> int:
@@ -222,11 +247,17 @@ def _take(order, selection: int, size: int, start: int, stop: int) -> list:
 
 
 def text_matches(kind: Kind, connection, text: str) -> list | None:
-    """Ids the full-text search finds for text, best first (each once); None when text has no terms."""
+    """Text keys of the records the full-text search finds for text; None when text has no terms."""
     if not has_terms(text):
         return None
-    rows = connection.execute(kind.text_sql, {"match": match_expression(text)}).fetchall()
-    return list(dict.fromkeys(r[0] for r in rows))
+    return [r[0] for r in connection.execute(kind.text_sql, {"match": match_expression(text)})]
+
+
+def ranked(kind: Kind, connection, text: str, keys: list | None, offset: int, limit: int) -> list:
+    """The keys (None: all that match), best match for text first: limit of them from offset."""
+    params = {"match": match_expression(text), "keys": json.dumps(keys), "limit": limit, "offset": offset}
+    sql = kind.ranked_sql.format(restrict=kind.restrict if keys is not None else "")
+    return [r[0] for r in connection.execute(sql, params)]
 
 
 class Indexes:
