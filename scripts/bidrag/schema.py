@@ -638,6 +638,18 @@ select count(*), count(distinct region_id), (select count(*) from measures),
   coalesce(sum(amount_applied), 0), coalesce(sum(amount_granted), 0), coalesce(sum(amount_rejected), 0),
   case when sum(amount_applied) > 0 then round(100.0 * sum(amount_granted) / sum(amount_applied), 1) end
 from decisions"""),
+    Table("region_contacts", "Regionernas kontaktadresser",
+          "Varje regions funktionsbrevlåda som dess senaste beslut anger den, för den som vill lära av en åtgärd; "
+          "tom där inget beslut anger någon (adressen hittas aldrig på).", pk=("region_id",), columns=(
+        _ref("region_id", "Region", "Regionen.", "regions.id"),
+        col("email", TEXT, "Funktionsbrevlåda", "Regionens funktionsbrevlåda enligt beslutet, om något beslut anger den."),
+        col("decision_id", TEXT, "Enligt beslut", "Beslutet som anger adressen.", references="decisions.id"),
+    ), query="""
+select r.id, d.region_contact_email, d.id
+from regions r left join decisions d on d.id = (
+  select x.id from decisions x where x.region_id = r.id and x.region_contact_email is not null
+  order by x.decided_on desc, x.id desc limit 1)
+order by r.county_code"""),
     Table("payment_years", "Utbetalningar per år", "Beviljat bidrag som betalas ut per år, varje år i programperioden.",
           pk=("year",), records=_payment_years, columns=(
         col("year", YEAR, "År", "År.", R),
