@@ -99,13 +99,19 @@ async def test_start_page_charts_show_the_database_figures(datasette, db):
     bars = with_attribute(html, "data-value")
     totals = {r["region_id"]: r for r in db["region_totals"].rows}
     regions = [a["data-region"] for a in with_attribute(html, "data-region")]
-    assert sorted(regions) == sorted(totals)
-    names = [totals[r]["region_name"] for r in regions]
-    assert names == sorted(names, key=sort_key)  # Swedish order: Å, Ä, Ö after Z
-    assert names.index("Region Örebro län") > names.index("Region Västmanland")
+    with_decisions = [r for r in regions if totals[r]["decisions"]]
+    in_order = sorted((r for r in totals if totals[r]["decisions"]), key=lambda r: sort_key(totals[r]["region_name"]))
+    assert regions == with_decisions == in_order
+    # The regions without a decision are folded away, each still linked, in Swedish order (Å, Ä, Ö after Z).
+    start = html.index('<details class="regions-without"')
+    folded = [link.rsplit("/", 1)[1] for link in parse(html[start : html.index("</details>", start)]).links]
+    assert sorted(folded + regions) == sorted(totals)
+    names = [totals[r]["region_name"] for r in folded]
+    assert names == sorted(names, key=sort_key)
+    assert names.index("Region Östergötland") > names.index("Region Västmanland")
+    assert f"{len(folded)} regioner har inget beslut ännu" in visible_text(html)
     granted = [int(a["data-value"]) for a in bars if "bar-granted" in a["class"]]
     rejected = [int(a["data-value"]) for a in bars if "bar-rejected" in a["class"]]
-    with_decisions = [r for r in regions if totals[r]["decisions"]]
     assert granted[: len(with_decisions)] == [totals[r]["amount_granted"] for r in with_decisions]
     assert rejected == [totals[r]["amount_rejected"] for r in with_decisions]
     paid = {r["year"]: r["amount"] for r in db.query("select year, sum(amount) amount from payments group by year")}
