@@ -642,7 +642,8 @@ from decisions"""),
           "Varje regions funktionsbrevlåda som dess senaste beslut anger den, för den som vill lära av en åtgärd; "
           "tom där inget beslut anger någon (adressen hittas aldrig på).", pk=("region_id",), columns=(
         _ref("region_id", "Region", "Regionen.", "regions.id"),
-        col("email", TEXT, "Funktionsbrevlåda", "Regionens funktionsbrevlåda enligt beslutet, om något beslut anger den."),
+        col("email", TEXT, "Funktionsbrevlåda",
+            "Regionens funktionsbrevlåda enligt beslutet, om något beslut anger den."),
         col("decision_id", TEXT, "Enligt beslut", "Beslutet som anger adressen.", references="decisions.id"),
     ), query="""
 select r.id, d.region_contact_email, d.id
