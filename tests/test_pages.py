@@ -276,6 +276,12 @@ async def test_accessibility_statement_has_what_digg_requires(datasette):
     ):
         assert required in text, required
     assert "https://www.digg.se/tdosanmalan" in parse(html).links
+    # Every remaining defect names its WCAG criterion; each one with a fix planned says what the plan is.
+    start = html.index('<ul class="defects">')
+    defects = re.findall(r"<li>(.*?)</li>", html[start : html.index("</ul>", start)], re.S)
+    assert len(defects) >= 4
+    assert all(re.search(r"WCAG \d\.\d\.\d+|dataformat", d) for d in defects), defects
+    assert sum("Plan:" in d for d in defects) >= 3
 
 
 async def test_footer_links_the_accessibility_statement_on_every_page(datasette):
