@@ -28,7 +28,7 @@ from bidrag.finder import (
     text_matches,
 )
 from bidrag.formatting import number
-from bidrag.schema import STATUSES, TABLES
+from bidrag.schema import SEARCH_FACETS, STATUSES, TABLES
 from bidrag.site import DATABASE, site_url
 from bidrag.spreadsheet import safe_cell
 
@@ -48,7 +48,8 @@ where m.id in (select value from json_each(:ids))""",
 select d.id, d.label, d.title, d.outcome as status, d.amount_applied, d.amount_granted, d.amount_rejected,
   d.decided_on, d.measure_count, d.region_id, r.name as region_name,
   {_PARTNERS.format(decision="d.id")},
-  (select json_group_array(label) from decision_facets f where f.decision_id = d.id and f.facet = 'theme') as themes,
+  (select json_group_array(label) from decision_facets f
+     where f.decision_id = d.id and f.facet = '{SEARCH_FACETS.value("theme")}') as themes,
   (select json_object({", ".join(f"'{v}', count(case when status = '{v}' then 1 end)" for v in STATUSES.values)})
      from measures where decision_id = d.id) as status_counts
 from decisions d join regions r on r.id = d.region_id
