@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build screenshots publish docker-context lock bench clean debian-packages
+.PHONY: serve test check build screenshots publish docker-context lock bench bench-search clean debian-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,7 @@ test: $(STAMP) debian-packages
 
 clean:
 	rm -rf build $(VENV)
+
+# The search page /measures at 100x with 10 clients, every query new (minutes; not in make test).
+bench-search: $(STAMP)
+	$(BIN)/python -m bidrag.search_benchmark --scale 100 --concurrency 10 --seconds 30

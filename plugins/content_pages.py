@@ -1,5 +1,6 @@
 """Data for the pages Goda exempel, Avslag och skäl and Om data och API (templates/pages/)."""
 
+import json
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -12,12 +13,16 @@ PER_GROUP = 20
 GOOD_EXAMPLES = """
 select t.id as theme_id, t.name as theme_name, t.description as theme_description,
   tt.measures_granted + tt.measures_partly_granted as count,
-  m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on, r.name as region_name
+  m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on, m.region_id, r.name as region_name,
+  c.email as region_email,
+  (select json_group_array(json_object('id', pr.id, 'name', pr.name)) from decision_partners p
+     join regions pr on pr.id = p.region_id where p.decision_id = m.decision_id) as partners
 from good_examples g
 join themes t on t.id = g.theme_id
 join theme_totals tt on tt.theme_id = g.theme_id
 join measures m on m.id = g.measure_id
 join regions r on r.id = m.region_id
+join region_contacts c on c.region_id = m.region_id
 where g.rank <= :per_group
 order by g.theme_id, g.rank"""
 REJECTIONS = """
@@ -68,6 +73,8 @@ def extra_template_vars(template, datasette, request):
 
         async def good_examples():
             rows = await fetch(datasette, GOOD_EXAMPLES, {"per_group": PER_GROUP})
+            for row in rows:
+                row["partners"] = json.loads(row["partners"])
             return {"themes": _grouped(rows, "theme_id", "theme_name", "theme_description")}
 
         return good_examples

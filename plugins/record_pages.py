@@ -15,9 +15,11 @@ from bidrag.site import fetch
 DECISIONS_OF_REGION = """
 select d.*, exists(select 1 from decision_partners p where p.decision_id = d.id) as partners
 from decisions d where d.region_id = :id order by d.decided_on desc"""
+# A region page lists its latest measures; the rest are on the search page, filtered to the region.
+MEASURES_SHOWN = 10
 MEASURES_OF_REGION = """
 select m.id, m.title, m.status, m.amount_granted, m.amount_rejected, m.decision_id, m.decided_on
-from measures m where m.region_id = :id order by m.decided_on desc, m.position"""
+from measures m where m.region_id = :id order by m.decided_on desc, m.position limit :limit"""
 PARTNER_IN = """
 select d.id, d.decided_on, r.name as region_name
 from decision_partners p join decisions d on d.id = p.decision_id join regions r on r.id = d.region_id
@@ -41,6 +43,14 @@ select
      from (select * from changes where decision_id = :id order by id desc)) as changes,
   (select json_group_array(json_object('ok', ok, 'statement', statement))
      from (select * from decision_checks where decision_id = :id order by position)) as checks"""
+# Whom to ask about a decision's measures: the applicant and the regions it applied with, each with the
+# functional mailbox a decision states for it (region_contacts; empty where none does).
+CONTACTS = """
+select r.id, r.name, c.email, r.id = d.region_id as applicant
+from decisions d
+join regions r on r.id = d.region_id or r.id in (select p.region_id from decision_partners p where p.decision_id = d.id)
+join region_contacts c on c.region_id = r.id
+where d.id = :id order by applicant desc, r.name"""
 SIMILAR = """
 select m.id, m.title, m.status, m.amount_granted, m.decision_id, m.decided_on, r.name as region_name,
   s.shared_themes, s.score
@@ -50,9 +60,9 @@ where s.measure_id = :id order by s.rank"""
 
 @hookimpl
 def extra_template_vars(view_name, table, request, datasette):
-    if view_name != "row" or table not in ("regions", "decisions", "measures"):
+    if view_name != "row" or table not in ("regions", "decisions", "measures", "themes"):
         return None
-    page = {"regions": _region, "decisions": _decision, "measures": _measure}[table]
+    page = {"regions": _region, "decisions": _decision, "measures": _measure, "themes": _theme}[table]
 
     async def inner():
         return {"record": await page(datasette, tilde_decode(request.url_vars["pks"]))}
@@ -69,11 +79,12 @@ async def _region(datasette, region_id):
     return {
         "totals": totals[0] if totals else None,
         "decisions": await fetch(datasette, DECISIONS_OF_REGION, params),
-        "measures": await fetch(datasette, MEASURES_OF_REGION, params),
+        "measures": await fetch(datasette, MEASURES_OF_REGION, {**params, "limit": MEASURES_SHOWN}),
         "payments": payments,
         "payment_scale": max([p["amount"] for p in payments] + [1]),
         "deadlines": await fetch(datasette, "select * from deadlines where region_id = :id order by due_on", params),
         "partner_in": await fetch(datasette, PARTNER_IN, params),
+        "contact": (await fetch(datasette, "select * from region_contacts where region_id = :id", params) or [None])[0],
     }
 
 
@@ -92,7 +103,8 @@ async def _decision(datasette, decision_id):
     for measure in measures:
         measure["themes"] = json.loads(measure["themes"])
     lists = {key: json.loads(value) for key, value in (await fetch(datasette, DECISION_LISTS, params))[0].items()}
-    return {"decision": rows[0], "measures": measures, **lists}
+    contacts = await fetch(datasette, CONTACTS, params)
+    return {"decision": rows[0], "measures": measures, "contacts": contacts, **lists}
 
 
 async def _measure(datasette, measure_id):
@@ -100,8 +112,8 @@ async def _measure(datasette, measure_id):
     rows = await fetch(
         datasette,
         """select m.*, r.name as region_name, rc.name as reason_category_name,
-        rc.description as reason_category_description
-        from measures m join regions r on r.id = m.region_id
+        rc.description as reason_category_description, d.contact_email
+        from measures m join regions r on r.id = m.region_id join decisions d on d.id = m.decision_id
         left join reason_categories rc on rc.id = m.reason_category where m.id = :id""",
         params,
     )
@@ -116,4 +128,15 @@ async def _measure(datasette, measure_id):
     similar = await fetch(datasette, SIMILAR, params)
     for row in similar:
         row["shared_themes"] = json.loads(row["shared_themes"])
-    return {"measure": rows[0], "themes": themes, "similar": similar}
+    contacts = await fetch(datasette, CONTACTS, {"id": rows[0]["decision_id"]})
+    return {"measure": rows[0], "themes": themes, "similar": similar, "contacts": contacts}
+
+
+async def _theme(datasette, theme_id):
+    rows = await fetch(
+        datasette,
+        """select t.id, t.name, t.description, tt.* from themes t join theme_totals tt on tt.theme_id = t.id
+        where t.id = :id""",
+        {"id": theme_id},
+    )
+    return rows[0] if rows else None

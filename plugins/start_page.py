@@ -56,6 +56,9 @@ async def _start_data(datasette) -> dict:
     return {
         "totals": (await fetch(datasette, "select * from totals"))[0],
         "regions": regions,
+        # Regions with decisions first; the rest are folded away, so a phone reaches the latest decisions.
+        "regions_with_decisions": [r for r in regions if r["decisions"]],
+        "regions_without_decisions": [r for r in regions if not r["decisions"]],
         "region_scale": max([r["amount_applied"] for r in regions] + [1]),
         "years": await _payment_years(datasette),
         "latest": await fetch(datasette, LATEST),

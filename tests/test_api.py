@@ -17,7 +17,7 @@ from bidrag import api
 from bidrag.browser import live_server
 from bidrag.build import build_database
 from bidrag.dataset import load_dataset
-from bidrag.schema import AMOUNT_BANDS, JSON_ARRAY, STATUSES, TABLES
+from bidrag.schema import AMOUNT_RANGES, JSON_ARRAY, STATUSES, TABLES
 from bidrag.site import make_datasette
 
 from .conftest import OREBRO, read_yaml, write_yaml
@@ -149,7 +149,7 @@ async def test_filters_agree_with_the_database(published_datasette, published_db
     granted = db.execute("select count(*) from measures where status = ?", (STATUSES.value("granted"),)).fetchone()[0]
     body = await get_json(published_datasette, "/api/v1/measures?status=granted&limit=1")
     assert body["total"] == granted and len(body["items"]) == 1
-    band = AMOUNT_BANDS[2]
+    band = AMOUNT_RANGES[2]
     in_band = db.execute(
         "select count(*) from measures where amount_granted >= ? and amount_granted < ?", (band.low, band.high)
     ).fetchone()[0]

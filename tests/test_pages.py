@@ -99,13 +99,19 @@ async def test_start_page_charts_show_the_database_figures(datasette, db):
     bars = with_attribute(html, "data-value")
     totals = {r["region_id"]: r for r in db["region_totals"].rows}
     regions = [a["data-region"] for a in with_attribute(html, "data-region")]
-    assert sorted(regions) == sorted(totals)
-    names = [totals[r]["region_name"] for r in regions]
-    assert names == sorted(names, key=sort_key)  # Swedish order: Å, Ä, Ö after Z
-    assert names.index("Region Örebro län") > names.index("Region Västmanland")
+    with_decisions = [r for r in regions if totals[r]["decisions"]]
+    in_order = sorted((r for r in totals if totals[r]["decisions"]), key=lambda r: sort_key(totals[r]["region_name"]))
+    assert regions == with_decisions == in_order
+    # The regions without a decision are folded away, each still linked, in Swedish order (Å, Ä, Ö after Z).
+    start = html.index('<details class="regions-without"')
+    folded = [link.rsplit("/", 1)[1] for link in parse(html[start : html.index("</details>", start)]).links]
+    assert sorted(folded + regions) == sorted(totals)
+    names = [totals[r]["region_name"] for r in folded]
+    assert names == sorted(names, key=sort_key)
+    assert names.index("Region Östergötland") > names.index("Region Västmanland")
+    assert f"{len(folded)} regioner har inget beslut ännu" in visible_text(html)
     granted = [int(a["data-value"]) for a in bars if "bar-granted" in a["class"]]
     rejected = [int(a["data-value"]) for a in bars if "bar-rejected" in a["class"]]
-    with_decisions = [r for r in regions if totals[r]["decisions"]]
     assert granted[: len(with_decisions)] == [totals[r]["amount_granted"] for r in with_decisions]
     assert rejected == [totals[r]["amount_rejected"] for r in with_decisions]
     paid = {r["year"]: r["amount"] for r in db.query("select year, sum(amount) amount from payments group by year")}
@@ -272,6 +278,12 @@ async def test_accessibility_statement_has_what_digg_requires(datasette):
     ):
         assert required in text, required
     assert "https://www.digg.se/tdosanmalan" in parse(html).links
+    # Every remaining defect names its WCAG criterion; each one with a fix planned says what the plan is.
+    start = html.index('<ul class="defects">')
+    defects = re.findall(r"<li>(.*?)</li>", html[start : html.index("</ul>", start)], re.S)
+    assert len(defects) >= 4
+    assert all(re.search(r"WCAG \d\.\d\.\d+|dataformat", d) for d in defects), defects
+    assert sum("Plan:" in d for d in defects) >= 3
 
 
 async def test_footer_links_the_accessibility_statement_on_every_page(datasette):
@@ -301,3 +313,58 @@ async def test_no_page_reached_from_the_start_page_shows_datasettes_english(data
                 seen.add(target)
                 queue.append(target)
     assert checked >= 40, f"only {checked} pages reached"
+
+
+def joined(text: str) -> str:
+    """visible_text puts a space between a link and the text after it; a reader sees none before : , ."""
+    return re.sub(r" ([:,.])", r"\1", text)
+
+
+async def test_whom_to_ask_shows_the_mailbox_a_decision_states_and_never_invents_one(datasette):
+    measure = joined(visible_text(await page(datasette, f"/bidrag/measures/{OREBRO}_03")))
+    assert "Vem kan berätta mer?" in measure
+    assert (
+        "Region Örebro län: regionorebrolan@regionorebrolan.se (regionens funktionsbrevlåda enligt beslutet)" in measure
+    )
+    assert "Ansökan gjordes inte i samverkan med andra regioner." in measure
+    decision = joined(visible_text(await page(datasette, f"/bidrag/decisions/{OREBRO}")))
+    assert "Region Örebro län: regionorebrolan@regionorebrolan.se" in decision
+    region = visible_text(await page(datasette, "/bidrag/regions/orebro"))
+    assert "Regionens funktionsbrevlåda: regionorebrolan@regionorebrolan.se" in region
+    unknown = visible_text(await page(datasette, "/bidrag/regions/skane"))
+    assert "Regionens funktionsbrevlåda är inte känd: inget publicerat beslut anger den." in unknown
+    assert "mailto:regionorebrolan@regionorebrolan.se" in parse(await page(datasette, "/good_examples")).links
+
+
+async def test_partner_regions_of_a_joint_application_show_on_its_pages(project, site_workspace, tmp_path):
+    path = site_workspace.data_dir / "decisions" / f"{OREBRO}.yml"
+    path.write_text(path.read_text("utf-8").replace("joint_with: []", "joint_with: [vastmanland]"), "utf-8")
+    build_database(load_dataset(site_workspace.data_dir), tmp_path / "bidrag.db")
+    datasette = make_datasette(project, tmp_path / "bidrag.db")
+    measure = joined(visible_text(await page(datasette, f"/bidrag/measures/{OREBRO}_03")))
+    assert "i samverkan med Region Västmanland" in measure
+    # Västmanland's mailbox is stated by no decision: the page says so instead of guessing one.
+    assert "Region Västmanland (samverkande region): funktionsbrevlådan är inte känd" in measure
+    assert "Region Västmanland" in visible_text(await page(datasette, "/good_examples"))
+    search = (await datasette.client.get("/measures.json?region=vastmanland")).json()
+    assert search["total"] == 8 and search["rows"][0]["partners"] == ["Region Västmanland"]
+
+
+async def test_theme_and_region_pages_link_their_feeds(datasette):
+    theme = parse(await page(datasette, "/bidrag/themes/ai"))
+    assert {"/feeds/themes/ai.atom", "/feeds/themes/ai.ics", "/measures?theme=ai"} <= set(theme.links)
+    region = parse(await page(datasette, "/bidrag/regions/orebro"))
+    assert {"/feeds/regions/orebro.atom", "/feeds/regions/orebro.ics", "/measures?region=orebro"} <= set(region.links)
+    examples = parse(await page(datasette, "/good_examples"))
+    assert "/feeds/themes/ai.atom" in examples.links
+
+
+async def test_region_page_lists_a_bounded_number_of_measures(synthetic_site):
+    datasette, db = synthetic_site
+    html = await page(datasette, "/bidrag/regions/orebro")
+    start = html.index('id="atgarder"')
+    section = html[start : html.index("</section>", start)]
+    listed = [link for link in parse(section).links if link.startswith("/bidrag/measures/")]
+    total = db.execute("select count(*) from measures where region_id = 'orebro'").fetchone()[0]
+    assert len(listed) == 10 < total
+    assert f"Alla {total} åtgärder" in visible_text(section)

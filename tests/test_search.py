@@ -1,10 +1,22 @@
 """Swedish full-text search, in the measures table (?_search=) and the ranked canned query."""
 
+import csv
+import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 
+from bidrag.browser import chromium, live_server
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
+from bidrag.schema import PARTLY_GRANTED, REJECTED
 from bidrag.search import match_expression
+from bidrag.site import make_datasette
+from bidrag.synthetic import write_synthetic_tree
+
+from .conftest import ROOT
+from .html import parse, visible_text
 
 
 async def all_measures(datasette):
@@ -103,3 +115,156 @@ async def test_search_box_is_offered_on_the_measures_page(datasette):
     assert response.status_code == 200
     assert 'name="_search" value="robot"' in response.text
     assert "3 rader" in response.text
+
+
+# --- The search page /measures (plugins/search_pages.py, bidrag.finder) -----------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_datasette(project, tmp_path_factory):
+    """The real decision among synthetic decisions of every region (tests only, never published)."""
+    root = tmp_path_factory.mktemp("synthetic_search")
+    write_synthetic_tree(ROOT / "data", root / "data", scale=1)
+    build_database(load_dataset(root / "data"), root / "bidrag.db", allow_synthetic=True)
+    return make_datasette(project, root / "bidrag.db")
+
+
+def band(amount):
+    """The amount bands as a reader of the page sees them, written out independently of bidrag.schema."""
+    amount = amount or 0
+    bands = (
+        (50_000_000, "50m_and_more"),
+        (10_000_000, "from_10m_to_50m"),
+        (5_000_000, "from_5m_to_10m"),
+        (1_000_000, "from_1m_to_5m"),
+        (1, "under_1m"),
+    )
+    for lower, key in bands:
+        if amount >= lower:
+            return key
+    return "none"
+
+
+async def facet_oracle(datasette):
+    """Each measure's facet values, read from the plain tables."""
+    get = lambda path: datasette.client.get(path + ("&" if "?" in path else "?") + "_shape=array&_size=max")  # noqa: E731
+    measures = (await get("/bidrag/measures.json")).json()
+    themes = (await get("/bidrag/measure_themes.json")).json()
+    partners = (await get("/bidrag/decision_partners.json")).json()
+    values = {}
+    for m in measures:
+        values[m["id"]] = {
+            "status": {m["status"]},
+            "region": {m["region_id"]} | {p["region_id"] for p in partners if p["decision_id"] == m["decision_id"]},
+            "theme": {t["theme_id"] for t in themes if t["measure_id"] == m["id"]},
+            "reason": {m["reason_category"]} - {None},
+            "round": {m["decided_on"]},
+            "amount": {band(m["amount_granted"])},
+        }
+    return measures, values
+
+
+async def test_search_page_counts_are_what_the_tables_say(synthetic_datasette):
+    measures, values = await facet_oracle(synthetic_datasette)
+    chosen = {"status": {REJECTED, PARTLY_GRANTED}, "theme": {"ai", "speech_recognition"}}
+    found = oracle(measures, "vård")
+    params = [("q", "vård")] + [(f, v) for f, vs in chosen.items() for v in sorted(vs)]
+    response = await synthetic_datasette.client.get("/measures.json?" + urlencode(params))
+    assert response.status_code == 200
+    body = response.json()
+
+    def selected(ignore=None):
+        return {i for i in found if all(values[i][f] & vs for f, vs in chosen.items() if f != ignore)}
+
+    expected = selected()
+    assert 0 < len(expected) < len(found) < len(measures)
+    assert body["total"] == len(expected) == len(body["rows"])
+    assert {r["id"] for r in body["rows"]} == expected
+    for facet in body["facets"]:
+        base = selected(ignore=facet["key"])
+        counts = {v["value"]: v["count"] for v in facet["values"]}
+        wanted = {}
+        for i in base:
+            for v in values[i][facet["key"]]:
+                wanted[v] = wanted.get(v, 0) + 1
+        assert counts == wanted, facet["key"]
+
+
+async def test_search_page_sorts_and_pages(synthetic_datasette):
+    by_amount = (await synthetic_datasette.client.get("/measures.json?sort=amount")).json()["rows"]
+    amounts = [r["amount_granted"] or 0 for r in by_amount]
+    assert amounts == sorted(amounts, reverse=True) and len(set(amounts)) > 10
+    by_date = (await synthetic_datasette.client.get("/measures.json?sort=date")).json()["rows"]
+    assert [r["decided_on"] for r in by_date] == sorted((r["decided_on"] for r in by_date), reverse=True)
+    first = parse((await synthetic_datasette.client.get("/measures?sort=amount")).text)
+    second = parse((await synthetic_datasette.client.get("/measures?sort=amount&page=2")).text)
+    cards = lambda page: [link for link in page.links if link.startswith("/bidrag/measures/")]  # noqa: E731
+    assert cards(first) == [f"/bidrag/measures/{r['id']}" for r in by_amount[:20]]
+    assert cards(second) == [f"/bidrag/measures/{r['id']}" for r in by_amount[20:40]]
+    assert "/measures?sort=amount&page=2" in first.links
+
+
+async def test_search_page_cards_read_as_words(datasette):
+    html = (await datasette.client.get("/measures", params={"q": "taligenkänning"})).text
+    text = visible_text(html)
+    assert "Implementering av AI-baserad taligenkänning" in text
+    assert "Teman: AI, Taligenkänning" in text and '["AI"' not in text
+    assert "Delvis beviljad" in text and "Region Örebro län" in text and "11 november 2025" in text
+    assert "19 300 000 kr" in text.replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=x", "sort=cheapest", "page=99999999"])
+async def test_search_page_refuses_odd_parameters_in_swedish(datasette, query):
+    response = await datasette.client.get(f"/measures?{query}")
+    assert response.status_code == 400
+    assert '<html lang="sv">' in response.text
+    assert re.search(r"Sidan|sortering", response.text)
+
+
+async def test_decision_search_finds_decisions_by_their_measures(datasette):
+    body = (await datasette.client.get("/decisions.json?q=robot")).json()
+    assert [r["id"] for r in body["rows"]] == ["2025_11_11_orebro"]
+    assert (await datasette.client.get("/decisions.json?q=finnsintenagonstans")).json()["total"] == 0
+
+
+def test_search_page_in_a_browser_downloads_excel_with_swedish_headers(project, built_db, tmp_path):
+    """Search, two facets, sorting and the Excel download as a visitor does them, keyboard and mouse."""
+    with live_server(project, built_db) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Åtgärder").click()
+        page.get_by_label("Sökord").fill("AI")
+        page.get_by_label("Sökord").press("Enter")
+        page.wait_for_url("**q=AI**")
+        assert page.locator("#traffar").inner_text().startswith("5 åtgärder")
+        page.locator("#facet-status").get_by_label(re.compile("^Avslagen")).check()
+        page.locator("#facet-theme").get_by_label(re.compile("^Dokumenthantering")).check()
+        page.get_by_role("button", name="Visa valda").click()
+        page.wait_for_url("**theme=document_handling**")
+        assert page.locator("#traffar").inner_text().startswith("1 åtgärd")
+        assert "theme=document_handling" in page.url and "status=avslagen" in page.url
+        page.locator("#facet-theme").get_by_label(re.compile("^Dokumenthantering")).uncheck()
+        page.locator("#facet-status").get_by_label(re.compile("^Avslagen")).uncheck()
+        page.get_by_label("Sortera").select_option("amount")
+        page.get_by_role("button", name="Sök", exact=True).press("Enter")
+        page.wait_for_url("**sort=amount**")
+        titles = page.locator("li.card h3").all_inner_texts()
+        assert len(titles) == 5
+        assert titles[:2] == [
+            "Implementering av AI-baserad taligenkänning",
+            "Införande av AI-stödd sensorteknik för fallprevention och annan rörelseövervakning som leder till "
+            "minskat antal fallolyckor",
+        ]
+        assert "sort=amount" in page.url
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Excel (CSV)").click()
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+        raw = target.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert rows[0][:5] == ["Id", "Åtgärd", "Region", "Samverkande regioner", "Status"]
+        assert [r[1] for r in rows[1:]] == titles
+        assert [r[4] for r in rows[1:3]] == ["Delvis beviljad", "Beviljad"] and rows[1][6] == "19300000"
+        assert {r[2] for r in rows[1:]} == {"Region Örebro län"}
+        page.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .schema import (
-    AMOUNT_BANDS,
+    AMOUNT_RANGES,
     BOOLEAN,
     CHANGE_KINDS,
     DEADLINE_KINDS,
@@ -95,12 +95,12 @@ def _dates(column: str, what: str) -> tuple:
 
 
 def _amount_band() -> Filter:
-    bands = "; ".join(f"{b.key}: {b.title}" for b in AMOUNT_BANDS)
+    bands = "; ".join(f"{b.key}: {b.title}" for b in AMOUNT_RANGES)
     return Filter(
         "amount_band",
         BAND,
         f"Beviljat belopp inom ett intervall: {bands}.",
-        "t.amount_granted >= :low and (:high is null or t.amount_granted < :high)",
+        "coalesce(t.amount_granted, 0) >= :low and (:high is null or coalesce(t.amount_granted, 0) < :high)",
     )
 
 
@@ -270,9 +270,9 @@ def _values(spec: Filter, text: str, vocabularies: dict) -> dict:
             raise BadRequest(f"{spec.name} ska vara ett datum ÅÅÅÅ-MM-DD, inte {text!r}.")
         return {"value": text}
     if spec.kind == BAND:
-        band = next((b for b in AMOUNT_BANDS if b.key == text), None)
+        band = next((b for b in AMOUNT_RANGES if b.key == text), None)
         if band is None:
-            raise BadRequest(_unknown(spec.name, text, [b.key for b in AMOUNT_BANDS]))
+            raise BadRequest(_unknown(spec.name, text, [b.key for b in AMOUNT_RANGES]))
         return {"low": band.low, "high": band.high}
     if not _NUMBER.fullmatch(text):
         raise BadRequest(f"{spec.name} ska vara ett heltal, inte {text!r}.")

@@ -3,7 +3,7 @@ resources (bidrag.api), with the allowed values of each filter taken from the da
 
 from .api import BAND, DATE_VALUE, ENUM, MAX_LIMIT, MAX_NUMBER, NUMBER, PREFIX, RESOURCES, VERSION, VOCABULARY, Resource
 from .schema import (
-    AMOUNT_BANDS,
+    AMOUNT_RANGES,
     BOOLEAN,
     DATE,
     DATETIME,
@@ -121,7 +121,7 @@ def _filter_parameter(spec, vocabularies: dict) -> dict:
         schema["pattern"] = r"^\d{4}-\d{2}-\d{2}$"
         description = spec.description
     elif spec.kind == BAND:
-        schema["enum"] = [b.key for b in AMOUNT_BANDS]
+        schema["enum"] = [b.key for b in AMOUNT_RANGES]
         description = spec.description
     else:
         assert spec.kind == NUMBER

@@ -73,7 +73,39 @@ SOURCE_KINDS = Enumeration(
         ("web_page", "webbsida", "Webbsida"),
     ),
 )
-ENUMERATIONS = {e.name: e for e in (STATUSES, DEADLINE_KINDS, CHANGE_KINDS, SOURCE_KINDS)}
+# The facets of the search pages (/measures, /decisions): the key is also the URL parameter.
+SEARCH_FACETS = Enumeration(
+    "search_facet",
+    (
+        ("status", "status", "Status"),
+        ("region", "region", "Region"),
+        ("theme", "theme", "Tema"),
+        ("reason", "reason", "Avslagsskäl"),
+        ("round", "round", "Beslutsomgång"),
+        ("amount", "amount", "Beviljat belopp"),
+    ),
+)
+# Bands of the amount granted that the search page and the API filter on: (key, lower bound in
+# kronor, title); a band runs up to the next one's bound. No amount stated counts as none granted.
+AMOUNT_BANDS = Enumeration(
+    "amount_band",
+    (
+        ("none", 0, "Inget beviljat belopp"),
+        ("under_1m", 1, "Under 1 miljon kr"),
+        ("from_1m_to_5m", 1_000_000, "1–5 miljoner kr"),
+        ("from_5m_to_10m", 5_000_000, "5–10 miljoner kr"),
+        ("from_10m_to_50m", 10_000_000, "10–50 miljoner kr"),
+        ("50m_and_more", 50_000_000, "50 miljoner kr eller mer"),
+    ),
+)
+
+
+def amount_band(amount_granted) -> tuple:
+    """(key, title) of the band an amount granted falls in (no amount stated counts as none granted)."""
+    return [(key, title) for key, lower, title in AMOUNT_BANDS.members if (amount_granted or 0) >= lower][-1]
+
+
+ENUMERATIONS = {e.name: e for e in (STATUSES, DEADLINE_KINDS, CHANGE_KINDS, SOURCE_KINDS, SEARCH_FACETS, AMOUNT_BANDS)}
 
 
 @dataclass(frozen=True)
@@ -84,13 +116,10 @@ class AmountBand:
     title: str
 
 
-# Bands of granted amount that the search page and the API filter on (amount_band=...).
-AMOUNT_BANDS = (
-    AmountBand("under_1m", 0, 1_000_000, "Under 1 miljon kronor"),
-    AmountBand("from_1m_to_5m", 1_000_000, 5_000_000, "1–5 miljoner kronor"),
-    AmountBand("from_5m_to_10m", 5_000_000, 10_000_000, "5–10 miljoner kronor"),
-    AmountBand("from_10m_to_50m", 10_000_000, 50_000_000, "10–50 miljoner kronor"),
-    AmountBand("50m_and_more", 50_000_000, None, "50 miljoner kronor eller mer"),
+# The same bands as ranges, for SQL filters (amount_band=... in the API).
+AMOUNT_RANGES = tuple(
+    AmountBand(key, low, next_member[1] if next_member else None, title)
+    for (key, low, title), next_member in zip(AMOUNT_BANDS.members, (*AMOUNT_BANDS.members[1:], None), strict=True)
 )
 
 # Of the people a decision names, only those who decided are published by name (the chair of the
@@ -246,6 +275,38 @@ def _decision_checks(dataset):
         judged = [c for c in checks(d, kr=kronor) if c.statement]
         for position, check in enumerate(judged, 1):
             yield {"decision": d, "position": position, "ok": check.ok, "statement": check.statement}
+
+
+def _facet_values(dataset, decision: dict, measures: list):
+    """(facet, value, label) of one decision, or one measure when measures is [that measure]."""
+    from .formatting import long_date
+
+    for region in (decision["region"], *decision["joint_with"]):
+        yield "region", region, dataset.region_names[region]
+    yield "round", decision["decided_on"], long_date(decision["decided_on"])
+    themes = dict.fromkeys(t for m in measures for t in m["themes"])
+    yield from (("theme", t, dataset.theme_names[t]) for t in themes)
+    reasons = {r["id"]: r["name"] for r in dataset.reason_categories}
+    for category in dict.fromkeys(m["reason_category"] for m in measures if m.get("reason_category")):
+        yield "reason", category, reasons[category]
+
+
+def _measure_facets(dataset):
+    for d in dataset.decisions:
+        for m in d["measures"]:
+            values = [
+                ("status", m["status"], STATUSES.title(m["status"])),
+                ("amount", *amount_band(m["amount_granted"])),
+            ]
+            for facet, value, label in [*values, *_facet_values(dataset, d, [m])]:
+                yield {"measure_id": measure_id(d, m), "facet": facet, "value": value, "label": label}
+
+
+def _decision_facets(dataset):
+    for d in dataset.decisions:
+        values = [("status", d["outcome"], STATUSES.title(d["outcome"])), ("amount", *amount_band(d["amount_granted"]))]
+        for facet, value, label in [*values, *_facet_values(dataset, d, d["measures"])]:
+            yield {"decision": d, "facet": facet, "value": value, "label": label}
 
 
 def _similar(dataset):
@@ -617,6 +678,19 @@ select count(*), count(distinct region_id), (select count(*) from measures),
   coalesce(sum(amount_applied), 0), coalesce(sum(amount_granted), 0), coalesce(sum(amount_rejected), 0),
   case when sum(amount_applied) > 0 then round(100.0 * sum(amount_granted) / sum(amount_applied), 1) end
 from decisions"""),
+    Table("region_contacts", "Regionernas kontaktadresser",
+          "Varje regions funktionsbrevlåda som dess senaste beslut anger den, för den som vill lära av en åtgärd; "
+          "tom där inget beslut anger någon (adressen hittas aldrig på).", pk=("region_id",), columns=(
+        _ref("region_id", "Region", "Regionen.", "regions.id"),
+        col("email", TEXT, "Funktionsbrevlåda",
+            "Regionens funktionsbrevlåda enligt beslutet, om något beslut anger den."),
+        col("decision_id", TEXT, "Enligt beslut", "Beslutet som anger adressen.", references="decisions.id"),
+    ), query="""
+select r.id, d.region_contact_email, d.id
+from regions r left join decisions d on d.id = (
+  select x.id from decisions x where x.region_id = r.id and x.region_contact_email is not null
+  order by x.decided_on desc, x.id desc limit 1)
+order by r.county_code"""),
     Table("payment_years", "Utbetalningar per år", "Beviljat bidrag som betalas ut per år, varje år i programperioden.",
           pk=("year",), records=_payment_years, columns=(
         col("year", YEAR, "År", "År.", R),
@@ -637,6 +711,25 @@ from decisions"""),
         _ref("similar_id", "Liknande åtgärd", "Den liknande åtgärden.", "measures.id"),
         col("score", PERCENT, "Likhet", "Likhet mellan 0 och 1 (cosinus av viktade ord och teman).", R),
         col("shared_themes", JSON_ARRAY, "Gemensamma teman", "Teman som åtgärderna delar, som JSON-lista.", R),
+    )),
+    Table("measure_facets", "Sökfasetter för åtgärder",
+          "Varje åtgärds värden för sidan Åtgärder: status, region (även samverkande), tema, avslagsskäl, "
+          "beslutsomgång och beloppsintervall. Beräknas vid bygget så att sidan räknar fasetterna i ett svep.",
+          pk=("measure_id", "facet", "value"), records=_measure_facets, indexes=(("facet", "value"),), columns=(
+        _ref("measure_id", "Åtgärd", "Åtgärden.", "measures.id"),
+        col("facet", SEARCH_FACETS, "Fasett", "Fasetten (och sidans URL-parameter): status, region, theme, "
+            "reason, round eller amount.", R),
+        col("value", TEXT, "Värde", "Värdet som id, datum eller nyckel, som i sidans URL.", R),
+        col("label", TEXT, "Benämning", "Värdet som en läsare ser det.", R),
+    )),
+    Table("decision_facets", "Sökfasetter för beslut",
+          "Varje besluts värden för sidan Beslut: utfall, region (även samverkande), åtgärdernas teman och "
+          "avslagsskäl, beslutsomgång och beloppsintervall.",
+          pk=("decision_id", "facet", "value"), records=_decision_facets, indexes=(("facet", "value"),), columns=(
+        _decision_id(),
+        col("facet", SEARCH_FACETS, "Fasett", "Fasetten (och sidans URL-parameter).", R),
+        col("value", TEXT, "Värde", "Värdet som id, datum eller nyckel, som i sidans URL.", R),
+        col("label", TEXT, "Benämning", "Värdet som en läsare ser det.", R),
     )),
     Table("good_examples", "Goda exempel",
           "Helt eller delvis beviljade åtgärder per tema, senaste beslut först: underlaget för sidan Goda exempel.",

@@ -1,10 +1,12 @@
 """Similar measures in other regions, computed once by the build (the database is immutable).
 
-Two measures are alike when they share themes and words of their title and reason. Swedish
-inflects (fallolyckor, fallolycka) and glues words together (egenmonitorering, hjärtsviktspatienter),
-so words are compared by their Snowball stem and, for long words, by the five-letter pieces they are
-made of. Features are weighted by rarity (tf-idf) and compared by cosine. Granted measures come
-first: they are the ones a region can learn from.
+Two measures are alike when they share themes and the Swedish search terms of their title and reason.
+Swedish inflects (fallolyckor, fallolycka) and glues words together (egenmonitorering,
+distansmonitorering, fallprevention), so words are compared by their Snowball stem and the title's
+words also by their beginnings and ends: the parts of a compound, which is how the site's substring
+search links them too (a search for "monitorering" finds both). A beginning or end that no other
+measure shares says nothing and is left out. Features are weighted by rarity (tf-idf) and compared by
+cosine. Granted measures come first: they are the ones a region can learn from.
 
 The cost stays bounded whatever the size: a feature shared by more than MAX_POSTINGS measures says
 little about any pair and is not used to find candidates.
@@ -22,7 +24,7 @@ LIMIT = 10
 MAX_POSTINGS = 200
 MIN_SCORE = 0.08
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_PIECE = 5
+_HEAD, _TAIL = 4, 6  # shortest beginning and end of a title word that count as a part of it
 _STEMMER = snowballstemmer.stemmer("swedish")
 # Words every decision uses: they say nothing about what a measure is.
 _COMMON = frozenset(
@@ -31,7 +33,7 @@ _COMMON = frozenset(
     "region regionen regionens bedömer bedöms beviljas avslås inte också eller samt detta denna dessa deras "
     "ansökan ansökt effektiv effektivare effektiviteten effektivisering".split()
 )
-_WEIGHTS = {"title": 2.0, "reason": 1.0, "theme": 1.5, "piece": 0.4}
+_WEIGHTS = {"title": 2.0, "reason": 1.0, "theme": 1.5, "piece": 0.5}
 
 
 def _words(text: str | None) -> list[str]:
@@ -43,9 +45,11 @@ def features(title: str, reason: str | None, themes: list) -> Counter:
     for part, text in (("title", title), ("reason", reason)):
         for word, stem in zip(words := _words(text), _STEMMER.stemWords(words), strict=True):
             found[f"w:{stem}"] += _WEIGHTS[part]
-            if part == "title" and len(word) >= 2 * _PIECE:
-                for start in range(len(word) - _PIECE + 1):
-                    found[f"p:{word[start : start + _PIECE]}"] += _WEIGHTS["piece"]
+            if part == "title":
+                for end in range(_HEAD, len(word) + 1):
+                    found[f"p:{word[:end]}"] += _WEIGHTS["piece"]
+                for start in range(len(word) - _TAIL + 1):
+                    found[f"s:{word[start:]}"] += _WEIGHTS["piece"]
     for theme in themes:
         found[f"t:{theme}"] += _WEIGHTS["theme"]
     return found
@@ -55,6 +59,7 @@ def _vectors(items: list) -> list[dict]:
     """tf-idf vectors of unit length."""
     bags = [features(m["title"], m["reason"], m["themes"]) for m in items]
     frequency = Counter(f for bag in bags for f in bag)
+    bags = [{f: w for f, w in bag.items() if f[0] not in "ps" or frequency[f] > 1} for bag in bags]
     count = len(bags)
     vectors = []
     for bag in bags:

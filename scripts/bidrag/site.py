@@ -89,7 +89,7 @@ def serve_arguments(project: Project, host: str, port: int, db_path: Path | None
         "--immutable",
         str(db_path or project.db_path),
         "--metadata",
-        str(project.metadata_path),
+        str(metadata_file(project)),  # merged with bidrag.schema, as make_datasette has it
         "--plugins-dir",
         str(project.plugins_dir),
         "--static",

@@ -1,0 +1,280 @@
+"""Faceted search over measures or decisions for the site's search pages, in one pass of bit operations.
+
+The database is immutable, so each process reads the build's facet table (measure_facets,
+decision_facets) once into one bit set per facet value: bit i is the i-th record. A request's
+selection is the AND across facets of the OR of the values chosen within each, intersected with what
+the Swedish full-text search (bidrag.search) finds. Each facet's counts leave out that facet's own
+choice, so the alternatives keep their counts; every count is one AND and one popcount, whatever the
+size of the data. Sorting by amount or date uses orders computed once; by relevance, FTS5's bm25.
+"""
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+
+from .formatting import sort_key
+from .schema import AMOUNT_BANDS, SEARCH_FACETS, STATUSES
+from .search import has_terms, match_expression
+
+PAGE_SIZE = 20
+FOLDED_AFTER = 12  # a facet shows this many values; the rest fold away under "Visa alla"
+SORTS = {
+    "relevance": "Relevans",
+    "date": "Beslutsdatum, senaste först",
+    "amount": "Beviljat belopp, störst först",
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the page's address and the name of its table
+    facet_table: str
+    key: str  # the facet table's column naming the record
+    text_key: str  # what the full-text search returns for a record (measures: the rowid of measures_fts)
+    text_sql: str  # the text keys of the records the search finds, in no order
+    ranked_sql: str  # the text keys best first, :limit from :offset; {restrict} to those among :keys
+    restrict: str  # the condition for {restrict}
+
+
+_BM25 = "bm25(measures_fts, 10.0, 2.0, 1.0)"
+MEASURES = Kind(
+    "measures",
+    "measure_facets",
+    "measure_id",
+    "rowid",
+    "select rowid from measures_fts where measures_fts match :match",
+    f"""select rowid from measures_fts where measures_fts match :match
+    {{restrict}} order by {_BM25}, rowid limit :limit offset :offset""",
+    # "+": a plain rowid constraint would make FTS5 run the whole match once for every key
+    "and +rowid in (select value from json_each(:keys))",
+)
+# A decision is found by the words of its measures, and ranked by its best measure.
+DECISIONS = Kind(
+    "decisions",
+    "decision_facets",
+    "decision_id",
+    "id",
+    """select distinct m.decision_id from measures_fts f join measures m on m.rowid = f.rowid
+    where measures_fts match :match""",
+    f"""with hits as materialized (
+      select m.decision_id, {_BM25} as score from measures_fts f join measures m on m.rowid = f.rowid
+      where measures_fts match :match {{restrict}})
+    select decision_id from hits group by decision_id order by min(score), decision_id limit :limit offset :offset""",
+    "and m.decision_id in (select value from json_each(:keys))",
+)
+KINDS = {k.name: k for k in (MEASURES, DECISIONS)}
+_FIXED_ORDER = {
+    "status": STATUSES.values,
+    "amount": [key for key, _, _ in AMOUNT_BANDS.members],
+}
+
+
+def mask_of(ordinals, size: int) -> int:
+    bits = bytearray((size + 7) // 8)
+    for o in ordinals:
+        bits[o >> 3] |= 1 << (o & 7)
+    return int.from_bytes(bits, "little")
+
+
+@dataclass
+class Index:
+    ids: list  # ordinal -> record id
+    ordinal: dict  # record id -> ordinal
+    text_keys: list  # ordinal -> the record's key in the full-text search
+    by_text_key: dict  # that key -> ordinal
+    masks: dict  # facet -> value -> bit set
+    labels: dict  # facet -> value -> label
+    orders: dict  # sort -> ordinals in that order
+
+    @property
+    def everything(self) -> int:
+        return (1 << len(self.ids)) - 1
+
+
+def build_index(kind: Kind, connection) -> Index:
+    """Read a kind's records and facet rows from an open connection to the published database."""
+    rows = connection.execute(
+        f"select id, coalesce(amount_granted, 0), decided_on, {kind.text_key} from [{kind.name}] order by id"
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    text_keys = [r[3] for r in rows]
+    ordinal = {record_id: i for i, record_id in enumerate(ids)}
+    members, labels = {}, {}
+    for record_id, facet, value, label in connection.execute(
+        f"select [{kind.key}], facet, value, label from [{kind.facet_table}]"
+    ):
+        members.setdefault(facet, {}).setdefault(value, []).append(ordinal[record_id])
+        labels.setdefault(facet, {})[value] = label
+    masks = {f: {v: mask_of(o, len(ids)) for v, o in values.items()} for f, values in members.items()}
+    by_date = sorted(range(len(ids)), key=lambda i: rows[i][2], reverse=True)  # stable: ids ascending within a day
+    by_amount = sorted(by_date, key=lambda i: rows[i][1], reverse=True)
+    orders = {"date": by_date, "amount": by_amount}
+    return Index(ids, ordinal, text_keys, {k: i for i, k in enumerate(text_keys)}, masks, labels, orders)
+
+
+@dataclass
+class Query:
+    text: str = ""
+    chosen: dict = field(default_factory=dict)  # facet -> list of values
+    sort: str = "relevance"
+    page: int = 1
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance means nothing without search terms: then the latest decisions come first."""
+        if self.sort == "relevance" and not has_terms(self.text):
+            return "date"
+        return self.sort
+
+    def params(self, **changes) -> list:
+        """The query as URL parameters, with changes (facet=(value, on) toggles one value)."""
+        text, sort, page = changes.get("text", self.text), changes.get("sort", self.sort), changes.get("page", 1)
+        chosen = {f: list(v) for f, v in self.chosen.items()}
+        if "toggle" in changes:
+            facet, value = changes["toggle"]
+            values = chosen.setdefault(facet, [])
+            values.remove(value) if value in values else values.append(value)
+        pairs = [("q", text)] if text else []
+        pairs += [(f, v) for f in SEARCH_FACETS.values for v in chosen.get(f, [])]
+        if sort != "relevance":
+            pairs.append(("sort", sort))
+        if page > 1:
+            pairs.append(("page", str(page)))
+        return pairs
+
+
+class BadQuery(ValueError):
+    """A visitor's parameter that cannot be understood; the message is Swedish."""
+
+
+def parse_query(args) -> Query:
+    """A Query from the request's parameters (Datasette's MultiParams or a dict of lists)."""
+    text = " ".join((args.get("q") or "").split())[:200]
+    chosen = {f: list(dict.fromkeys(v for v in args.getlist(f) if v)) for f in SEARCH_FACETS.values}
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise BadQuery(f"Okänd sortering ”{sort}”. Välj en av: {', '.join(SORTS)}.")
+    page = args.get("page") or "1"
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        raise BadQuery(f"Sidan ”{page}” finns inte: ange ett heltal från 1.")
+    return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page))
+
+
+@dataclass
+class Result:
+    total: int
+    ids: list  # the records of the page (or of the whole selection), in order
+    facets: list  # [{key, title, values: [{value, label, count, chosen}], folded: [...]}]
+    pages: int
+
+
+def _facet_values(index: Index, facet: str, base: int, chosen: list) -> list:
+    values = [
+        {"value": v, "label": index.labels[facet][v], "count": (base & mask).bit_count(), "chosen": v in chosen}
+        for v, mask in index.masks.get(facet, {}).items()
+    ]
+    values += [
+        {"value": v, "label": v, "count": 0, "chosen": True} for v in chosen if v not in index.labels.get(facet, {})
+    ]
+    if facet in _FIXED_ORDER:
+        values.sort(key=lambda x: _FIXED_ORDER[facet].index(x["value"]) if x["value"] in _FIXED_ORDER[facet] else 99)
+    elif facet == "round":
+        values.sort(key=lambda x: x["value"], reverse=True)
+    else:
+        values.sort(key=lambda x: sort_key(x["label"]))
+    return [x for x in values if x["count"] or x["chosen"]]
+
+
+async def run(index: Index, query: Query, found: list | None, rank=None, whole: bool = False) -> Result:
+    """The selection for query; found are the text keys the full-text search matched (None: no search).
+
+    await rank(keys, offset, limit), for sorting by relevance, gives the best of the selected keys in order.
+    """
+    size = len(index.ids)
+    text = index.everything if found is None else mask_of((index.by_text_key[k] for k in found), size)
+    per_facet = {f: _or(index.masks.get(f, {}).get(v, 0) for v in values) for f, values in query.chosen.items()}
+    selection = text
+    for mask in per_facet.values():
+        selection &= mask
+    facets = [_facet(index, query, facet, text, per_facet) for facet in SEARCH_FACETS.values]
+    total = selection.bit_count()
+    start = 0 if whole else (query.page - 1) * PAGE_SIZE
+    limit = total if whole else PAGE_SIZE
+    if query.effective_sort == "relevance":
+        # Restricted to the selection only when a facet narrows it: the restriction has a cost of its own.
+        selected = (
+            None if selection == text else [index.text_keys[o] for o in _take(range(size), selection, size, 0, total)]
+        )
+        ordinals = [index.by_text_key[k] for k in await rank(selected, start, limit)] if total else []
+    else:
+        ordinals = _take(index.orders[query.effective_sort], selection, size, start, start + limit)
+    return Result(total, [index.ids[o] for o in ordinals], facets, max(1, -(-total // PAGE_SIZE)))
+
+
+def _facet(index: Index, query: Query, facet: str, text: int, per_facet: dict) -> dict:
+    base = text
+    for other, mask in per_facet.items():
+        if other != facet:
+            base &= mask
+    values = _facet_values(index, facet, base, query.chosen.get(facet, []))
+    return {
+        "key": facet,
+        "title": SEARCH_FACETS.title(facet),
+        "values": values[:FOLDED_AFTER],
+        "folded": values[FOLDED_AFTER:],
+    }
+
+
+def _or(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _take(order, selection: int, size: int, start: int, stop: int) -> list:
+    """The ordinals from start to stop (in the selection's numbering) of order that are selected."""
+    bits = selection.to_bytes((size + 7) // 8, "little")
+    taken, seen = [], 0
+    for o in order:
+        if bits[o >> 3] >> (o & 7) & 1:
+            if seen >= start:
+                taken.append(o)
+                if len(taken) >= stop - start:
+                    break
+            seen += 1
+    return taken
+
+
+def text_matches(kind: Kind, connection, text: str) -> list | None:
+    """Text keys of the records the full-text search finds for text; None when text has no terms."""
+    if not has_terms(text):
+        return None
+    return [r[0] for r in connection.execute(kind.text_sql, {"match": match_expression(text)})]
+
+
+def ranked(kind: Kind, connection, text: str, keys: list | None, offset: int, limit: int) -> list:
+    """The keys (None: all that match), best match for text first: limit of them from offset."""
+    params = {"match": match_expression(text), "keys": json.dumps(keys), "limit": limit, "offset": offset}
+    sql = kind.ranked_sql.format(restrict=kind.restrict if keys is not None else "")
+    return [r[0] for r in connection.execute(sql, params)]
+
+
+class Indexes:
+    """One index per kind and database content, built once per process on first use."""
+
+    def __init__(self):
+        self._built = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, database, kind: Kind) -> Index:
+        key = (kind.name, database.hash, database.path)
+        if key not in self._built:
+            async with self._lock:
+                if key not in self._built:
+                    self._built[key] = await database.execute_fn(lambda conn: build_index(kind, conn))
+        return self._built[key]
+
+
+def decode_list(value) -> list:
+    return json.loads(value) if value else []
