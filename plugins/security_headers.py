@@ -32,6 +32,7 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _OFF_SITE = (b"//", b"/\\", b"\\")
+_INTERNAL = b"x-bidrag-"  # markers between our plugins (bidrag.errors.MARK), never sent to a client
 
 
 def leaves_site(path: bytes) -> bool:
@@ -54,7 +55,7 @@ async def _not_found(send):
     await send({"type": "http.response.body", "body": body})
 
 
-@hookimpl
+@hookimpl(trylast=True)  # outermost wrapper: every response, error pages included, gets the headers
 def asgi_wrapper(datasette):
     hsts = (datasette.plugin_config("bidrag-security") or {}).get("hsts_max_age")
     extra = HEADERS + ([(b"strict-transport-security", f"max-age={int(hsts)}".encode())] if hsts else [])
@@ -72,7 +73,7 @@ def asgi_wrapper(datasette):
                 if message["type"] == "http.response.start":
                     headers = []
                     for name, value in message.get("headers", []):
-                        if name.lower() in names:
+                        if name.lower() in names or name.lower().startswith(_INTERNAL):
                             continue
                         if name.lower() == b"location" and leaves_site(value):
                             value = b"/"

@@ -101,9 +101,11 @@ def fetch(url: str) -> tuple[int, str]:
 def test_an_expensive_query_is_cut_off_in_swedish(server):
     expensive = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
     status, body = fetch(f"{server}/bidrag?sql={quote(expensive)}")
-    assert status == 400
+    assert status == 503
     assert "Frågan tog för lång tid" in body and "500 millisekunder" in body
     assert "took too long" not in body and "<script>" not in body
+    status, body = fetch(f"{server}/bidrag.csv?sql={quote(expensive)}")
+    assert status == 503 and "Frågan tog för lång tid" in body
 
 
 def test_the_site_answers_while_a_visitor_query_runs(server, tmp_path):
@@ -239,3 +241,27 @@ def test_yaml_aliases_and_oversized_files_are_refused(workspace):
     path.write_text("id: x\n" + "# fyllnad\n" * 120_000, "utf-8")
     result = run_cli(workspace, "check")
     assert result.exit_code == 1 and "högst 1 000 000 tillåts" in result.stderr
+
+
+async def test_a_huge_value_is_refused_at_once_not_built(datasette):
+    """printf('%.*c', 1e9, 'x') took the server from 81 MB to 1 GB (and 15 s of CPU in one step)."""
+    for sql in (
+        "select length(printf('%.*c', 1000000000, 'x')) as n",
+        "select length(printf('%.999999999c', 'x')) as n",
+    ):
+        response = await datasette.client.get("/bidrag.json?_shape=array&sql=" + quote(sql))
+        assert response.status_code == 200 and response.json() == [{"n": None}]
+    response = await datasette.client.get("/bidrag.json?sql=" + quote("select length(zeroblob(1000000000))"))
+    assert response.status_code == 400 and response.json()["error"] == "Ett värde i frågan blev större än tillåtet."
+    ordinary = "select printf('%05d %s %.2f', 42, 'x', 3.14159) as p, format('%d%%', 5) as f"
+    response = await datasette.client.get("/bidrag.json?_shape=array&sql=" + quote(ordinary))
+    assert response.json() == [{"p": "00042 x 3.14", "f": "5%"}]
+
+
+async def test_overlong_sql_and_deep_nesting_are_refused(datasette):
+    long_sql = "select 1 as n -- " + "a" * 51_000
+    response = await datasette.client.get("/bidrag.json?sql=" + quote(long_sql))
+    assert response.status_code == 400 and response.json()["ok"] is False
+    deep = "select " + "(" * 150 + "1" + ")" * 150
+    response = await datasette.client.get("/bidrag.json?sql=" + quote(deep))
+    assert response.status_code == 400 and response.json()["error"] == "Frågan är för djupt nästlad."

@@ -1,0 +1,242 @@
+"""Every error a visitor can cause gets its right status and a Swedish page or Swedish JSON, logged in one line.
+
+Datasette 0.65 answers a bad ?_sort= with 500, a query cut off by its time limit with 400 (or 500
+for .csv), invalid SQL in .csv with an empty 200, and prints a traceback with locals (rich) for
+each. Here: 400 for bad parameters and bad SQL, 404 for unknown paths and for the debug and
+introspection pages under /-/ (only OPERATIONS stays public), 503 for a query stopped by the time
+limit, and one log line per error. Requests under /api/ are left to the API's own handler.
+"""
+
+import inspect
+import json
+import logging
+import sqlite3
+from urllib.parse import parse_qs
+
+from datasette import Forbidden, NotFound, hookimpl
+from datasette.app import Datasette
+from datasette.database import Database, QueryInterrupted
+from datasette.plugins import pm
+from datasette.utils.asgi import Base400, Request
+from datasette.views.base import DatasetteError
+
+from bidrag.errors import MARK, error_response, swedish
+
+log = logging.getLogger("bidrag.errors")
+if not log.handlers:  # uvicorn configures its own loggers only; ours goes to stderr too
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+# Datasette's own handler prints a traceback (with locals, when rich is installed) for every error a
+# visitor causes; ours takes its place (trylast, as it was), so one line per error is all that is logged.
+_DEFAULT_HANDLER = "datasette.handle_exception"
+if pm.get_plugin(_DEFAULT_HANDLER) is not None:
+    pm.unregister(name=_DEFAULT_HANDLER)
+
+
+def _quiet(function) -> None:
+    """Datasette also writes each failed query to stderr (log_sql_errors=True by default): a second
+    line for the same error. The one line is ours, so its default becomes False."""
+    names = [p for p in inspect.signature(function).parameters.values() if p.default is not inspect.Parameter.empty]
+    function.__defaults__ = tuple(False if p.name == "log_sql_errors" else p.default for p in names)
+
+
+_quiet(Database.execute)
+_quiet(Datasette.execute)
+_OURS = MARK.encode()
+
+# What operations needs under /-/: the health check (bidrag.browser.start_datasette polls it) and
+# Datasette's own static files. Everything else there is debug or introspection.
+OPERATIONS = ("/-/versions.json",)
+OPERATIONS_PREFIXES = ("/-/static/", "/-/static-plugins/")
+API_PREFIX = "/api/"
+# Exceptions that come from parsing what the visitor sent (int("abc") for ?_timelimit=abc, ...).
+_PARAMETER_ERRORS = (ValueError, OverflowError, UnicodeError, sqlite3.DatabaseError)
+
+
+def status_of(exception: BaseException) -> int:
+    """The status a visitor's request earns: their mistakes are 4xx, a query cut off is 503."""
+    if isinstance(exception, QueryInterrupted) or _interrupted(exception):
+        return 503
+    if isinstance(exception, (NotFound, Forbidden)):
+        return 404
+    if isinstance(exception, Base400):
+        return exception.status
+    if isinstance(exception, DatasetteError):
+        # Datasette raises these for what it was asked (bad _sort, bad SQL), some with status 500.
+        return 404 if exception.status in (403, 404) else 400
+    return 400 if isinstance(exception, _PARAMETER_ERRORS) else 500
+
+
+def _interrupted(exception: BaseException) -> bool:
+    if isinstance(exception, DatasetteError) and exception.title == "SQL Interrupted":
+        return True
+    return isinstance(exception, sqlite3.OperationalError) and "interrupted" in str(exception)
+
+
+def _english(exception: BaseException) -> str:
+    if isinstance(exception, DatasetteError):
+        return exception.message if not exception.message_is_html else ""
+    if isinstance(exception, QueryInterrupted):
+        return "interrupted"
+    return str(exception.args[0]) if exception.args else ""
+
+
+def log_error(request: Request, status: int, exception: BaseException | None, note: str = "") -> None:
+    """One line per error; for a 500 also where it happened, never a traceback per request."""
+    where = ""
+    if exception is not None and status == 500:
+        trace = exception.__traceback__
+        while trace is not None and trace.tb_next is not None:
+            trace = trace.tb_next
+        if trace is not None:
+            where = f" at {trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
+    cause = f"{type(exception).__name__}: {_english(exception)[:200]}" if exception is not None else note
+    log.log(
+        logging.ERROR if status == 500 else logging.INFO,
+        "%s %s %s -> %d %s%s",
+        request.method,
+        request.path,
+        "?" + request.query_string[:200] if request.query_string else "",
+        status,
+        cause,
+        where,
+    )
+
+
+@hookimpl(trylast=True)  # after the API's own handler (problem+json under /api/), which wins if it answers
+def handle_exception(datasette, request, exception):
+    async def inner():
+        status = status_of(exception)
+        log_error(request, status, exception)
+        return await error_response(datasette, request, status, _english(exception))
+
+    return inner
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    # For templates that show SQLite's message for a visitor's query (query.html).
+    env.filters["svenska_fel"] = lambda message: swedish(message, 400)
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    """Nothing on this site is private: what Datasette would forbid (its debug pages) does not exist."""
+
+    async def inner():
+        log_error(request, 404, None, f"forbidden: {message}")
+        return await error_response(datasette, request, 404)
+
+    return inner
+
+
+def is_debug_path(path: str) -> bool:
+    return path.startswith("/-/") and path not in OPERATIONS and not path.startswith(OPERATIONS_PREFIXES)
+
+
+def _is_query_csv(scope) -> bool:
+    """A CSV of visitor SQL or a canned query: Datasette sends an empty 200 when the SQL fails."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return scope["path"].endswith(".csv") and ("sql" in query or scope["path"].count("/") == 2)
+
+
+class _Guard:
+    """Watches one response: an empty query CSV becomes a 400 and Datasette's English JSON errors
+    Swedish ones; knows whether anything was sent, so a late failure can still get a page."""
+
+    def __init__(self, scope, send):
+        self._send, self.started = send, False
+        self.path = scope["path"]
+        self.check_csv = _is_query_csv(scope)
+        self.held = None  # the start message while the body decides
+        self.body = []  # body parts held with it
+        self.replacement = None  # (status, english) when the response is to be replaced
+
+    async def send(self, message):
+        if self.replacement is not None:
+            return
+        if message["type"] == "http.response.start":
+            message = self._unmark(message)
+            if self._suspect(message):
+                self.held = message
+                return
+        elif message["type"] == "http.response.body" and self.held is not None:
+            self.body.append(message)
+            verdict = self._verdict()
+            if verdict == "wait":
+                return
+            if verdict is not None:
+                self.replacement = verdict
+                return
+            held, self.held, self.body = [self.held, *self.body], None, []
+            for part in held:
+                await self._pass(part)
+            return
+        await self._pass(message)
+
+    async def _pass(self, message):
+        self.started = True
+        await self._send(message)
+
+    @staticmethod
+    def _unmark(start):
+        headers = start.get("headers", [])
+        if any(name == _OURS for name, _ in headers):
+            return {**start, "headers": [(n, v) for n, v in headers if n != _OURS], "ours": True}
+        return start
+
+    def _suspect(self, start) -> bool:
+        if start.pop("ours", False):
+            return False
+        status, headers = start["status"], dict(start.get("headers", []))
+        json_error = status >= 400 and headers.get(b"content-type", b"").startswith(b"application/json")
+        return (json_error and not self.path.startswith(API_PREFIX)) or (status == 200 and self.check_csv)
+
+    def _verdict(self):
+        """None to pass the held response on, "wait" for more of it, else (status, English) to replace it."""
+        body = b"".join(part.get("body", b"") for part in self.body)
+        more = self.body[-1].get("more_body", False)
+        if self.held["status"] == 200:
+            if body.strip():
+                return None
+            return "wait" if more else (400, "Invalid SQL")
+        if more:
+            return "wait" if len(body) < 65536 else None  # a JSON error is small; a long one passes as it is
+        try:
+            english = json.loads(body).get("error") or ""
+        except (ValueError, AttributeError):
+            english = ""
+        return (self.held["status"], english)
+
+
+@hookimpl(tryfirst=True)  # innermost wrapper: the security headers are added around it
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def guarded(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            request = Request(scope, receive)
+            if is_debug_path(scope["path"]):
+                log_error(request, 404, None, "debug page")
+                return await (await error_response(datasette, request, 404)).asgi_send(send)
+            guard = _Guard(scope, send)
+            try:
+                await app(scope, receive, guard.send)
+            except Exception as exception:  # noqa: BLE001 - whatever escapes Datasette gets a page, not a traceback
+                status = status_of(exception)
+                log_error(request, status, exception)
+                if not guard.started:
+                    await (await error_response(datasette, request, status, _english(exception))).asgi_send(send)
+                return
+            if guard.replacement is not None:
+                status, english = guard.replacement
+                log_error(request, status, None, english or "error response")
+                await (await error_response(datasette, request, status, english)).asgi_send(send)
+
+        return guarded
+
+    return wrap
