@@ -12,6 +12,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
 from bidrag.schema import BOOLEAN, TABLES
 from bidrag.site import DATABASE, content_hash, fetch, site_url
+from bidrag.spreadsheet import safe_cell
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -56,7 +57,7 @@ async def table_csv(datasette, request):
     # Swedish Excel reads semicolon-separated files and needs the byte order mark to see UTF-8.
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
     writer.writerow(columns)
-    writer.writerows(list(row) for row in result.rows)
+    writer.writerows([safe_cell(v) for v in row] if excel else list(row) for row in result.rows)
     body = ("\ufeff" if excel else "") + buffer.getvalue()
     name = f"{table}-excel.csv" if excel else f"{table}.csv"
     return Response(

@@ -10,6 +10,8 @@ it must only be sent over HTTPS.
 
 from datasette import hookimpl
 
+from bidrag.site import site_url
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -39,6 +41,12 @@ def leaves_site(path: bytes) -> bool:
     return path.startswith(_OFF_SITE)
 
 
+def location_leaves_site(location: bytes, base: bytes) -> bool:
+    """A redirect target elsewhere: protocol-relative, backslashed, or absolute to another origin."""
+    absolute = b"://" in location.split(b"/", 1)[0] + b"/" or b":" in location.split(b"/", 1)[0]
+    return leaves_site(location) or (absolute and not (location + b"/").startswith(base + b"/"))
+
+
 async def _not_found(send):
     body = "Sidan finns inte.".encode()
     await send(
@@ -60,6 +68,7 @@ def asgi_wrapper(datasette):
     hsts = (datasette.plugin_config("bidrag-security") or {}).get("hsts_max_age")
     extra = HEADERS + ([(b"strict-transport-security", f"max-age={int(hsts)}".encode())] if hsts else [])
     names = {name for name, _ in extra}
+    base = site_url(datasette).encode()
 
     def wrap(app):
         async def secured(scope, receive, send):
@@ -75,7 +84,7 @@ def asgi_wrapper(datasette):
                     for name, value in message.get("headers", []):
                         if name.lower() in names or name.lower().startswith(_INTERNAL):
                             continue
-                        if name.lower() == b"location" and leaves_site(value):
+                        if name.lower() == b"location" and location_leaves_site(value, base):
                             value = b"/"
                         headers.append((name, value))
                     message = {**message, "headers": headers + extra}

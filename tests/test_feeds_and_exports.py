@@ -13,12 +13,15 @@ from frictionless import validate
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
 from bidrag.project import Project
 from bidrag.publish import Site
 from bidrag.schema import TABLES
 from bidrag.site import LOCAL_BASE_URL, make_datasette
+from bidrag.spreadsheet import safe_cell
 
-from .conftest import OREBRO, ROOT, run_cli
+from .conftest import OREBRO, ROOT, read_yaml, run_cli, write_yaml
 from .html import parse
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -132,7 +135,34 @@ async def test_csv_of_every_table_and_its_excel_variant(published, table):
     assert excel.startswith("\ufeff".encode("utf-8"))
     text = excel.decode("utf-8-sig")
     assert "\r\n" in text
-    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == rows
+    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == [[safe_cell(v) for v in r] for r in rows]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])
+def test_safe_cell_neutralises_what_excel_reads_as_a_formula(start):
+    formula = f'{start}HYPERLINK("https://evil.example";"klicka")'
+    assert safe_cell(formula) == "'" + formula
+    assert safe_cell("Läkemedelsrobot = bra") == "Läkemedelsrobot = bra"
+    assert safe_cell(-5) == -5 and safe_cell(None) is None and safe_cell("") == ""
+
+
+async def test_a_formula_in_a_decision_stays_text_in_the_excel_export(tmp_path):
+    for name in ("data", "plugins", "templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copyfile(ROOT / "metadata.yml", tmp_path / "metadata.yml")
+    path = tmp_path / "data" / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["measures"][0]["title"] = '=HYPERLINK("https://evil.example";"Öppna")'
+    write_yaml(path, decision)
+    project = Project(tmp_path)
+    build_database(load_dataset(project.data_dir), project.db_path)
+    datasette = make_datasette(project)
+    excel = (await datasette.client.get("/exports/excel/measures.csv")).content.decode("utf-8-sig")
+    titles = [row[5] for row in csv.reader(io.StringIO(excel, newline=""), delimiter=";")]
+    assert '\'=HYPERLINK("https://evil.example";"Öppna")' in titles
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in titles)
+    plain = (await datasette.client.get("/exports/measures.csv")).text
+    assert '"=HYPERLINK(""https://evil.example"";""Öppna"")"' in plain  # the plain CSV keeps the data as it is
 
 
 async def test_data_package_validates_with_frictionless(published, tmp_path):

@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import socket
 import threading
 import time
 import urllib.error
@@ -265,3 +266,29 @@ async def test_overlong_sql_and_deep_nesting_are_refused(datasette):
     deep = "select " + "(" * 150 + "1" + ")" * 150
     response = await datasette.client.get("/bidrag.json?sql=" + quote(deep))
     assert response.status_code == 400 and response.json()["error"] == "Frågan är för djupt nästlad."
+
+
+async def test_the_host_header_reaches_no_link(datasette):
+    hostile = {"host": "attacker.example", "x-forwarded-host": "attacker.example"}
+    page = await datasette.client.get("/bidrag/measures.json?_size=2&_facet=status", headers=hostile)
+    assert page.json()["next_url"].startswith("http://127.0.0.1:8001/bidrag/measures.json?")
+    assert "attacker.example" not in page.text
+    html = await datasette.client.get("/bidrag/measures?_facet=status", headers=hostile)
+    assert "attacker.example" not in html.text and "http://127.0.0.1:8001/bidrag/measures?" in html.text
+
+
+@pytest.mark.parametrize(
+    "target", ["http://evil.example/", "http://evil.example/bidrag/", "https://evil.example//evil.example/"]
+)
+def test_an_absolute_form_request_target_does_not_redirect_off_site(server, target):
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode("latin-1").lower().splitlines()
+    locations = [line.split(":", 1)[1].strip() for line in head if line.startswith("location:")]
+    assert head[0].split()[1] in ("200", "302", "404"), head[0]
+    assert all(location.startswith("/") and not location.startswith("//") for location in locations), locations
+    assert b"evil.example" not in answer.split(b"\r\n\r\n", 1)[1]
