@@ -76,7 +76,7 @@ def title(status: int) -> str:
     return TITLES.get(status, TITLES[500 if status >= 500 else 400])
 
 
-# Marks the site's own error responses, so plugins/errors.py does not translate them twice; never sent.
+# Marks the site's own error responses, so plugins/swedish_errors.py does not translate them twice; never sent.
 MARK = "x-bidrag-error"
 
 
