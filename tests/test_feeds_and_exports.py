@@ -229,3 +229,50 @@ async def test_identifiers_come_from_the_configured_base_url_not_the_host_header
     hostile = (await datasette.client.get(path, headers={"host": "attacker.example"})).text
     assert hostile == plain and "attacker.example" not in hostile
     assert LOCAL_BASE_URL in plain
+
+
+async def test_per_theme_and_per_region_feeds(published):
+    datasette, db = published
+    region = (await get(datasette, "/feeds/regions/orebro.atom", "application/atom+xml")).text
+    feed = feedparser.parse(region)
+    assert not feed.bozo and feed.feed.id == f"{LOCAL_BASE_URL}/feeds/regions/orebro.atom"
+    assert "Region Örebro län" in feed.feed.title and len(feed.entries) == 1
+    assert not feedparser.parse(
+        (await get(datasette, "/feeds/regions/blekinge.atom", "application/atom+xml")).text
+    ).entries
+    themes = {
+        row["id"] for row in db.query(f"select theme_id as id from measure_themes where measure_id like '{OREBRO}%'")
+    }
+    unused = {row["id"] for row in db.query("select id from themes")} - themes
+    for theme in themes:
+        entries = feedparser.parse((await get(datasette, f"/feeds/themes/{theme}.atom", "application/atom+xml")).text)
+        assert [e.link for e in entries.entries] == [f"{LOCAL_BASE_URL}/bidrag/decisions/{OREBRO}"]
+        calendar = icalendar.Calendar.from_ical(
+            (await get(datasette, f"/feeds/themes/{theme}.ics", "text/calendar")).text
+        )
+        assert len(calendar.walk("VEVENT")) == db["deadlines"].count
+    for theme in unused:
+        calendar = icalendar.Calendar.from_ical(
+            (await get(datasette, f"/feeds/themes/{theme}.ics", "text/calendar")).text
+        )
+        assert calendar.walk("VEVENT") == []
+    regional = icalendar.Calendar.from_ical((await get(datasette, "/feeds/regions/orebro.ics", "text/calendar")).text)
+    old = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines/orebro.ics", "text/calendar")).text)
+    assert [e["uid"] for e in regional.walk("VEVENT")] == [e["uid"] for e in old.walk("VEVENT")] != []
+    for path in ("/feeds/themes/nope.atom", "/feeds/regions/nope.ics", "/feeds/deadlines/nope.ics"):
+        response = await datasette.client.get(path)
+        assert response.status_code == 404 and "Sidan finns inte" in response.text, path
+
+
+async def test_csv_streams_page_by_page_across_page_boundaries(published, monkeypatch):
+    from datasette.plugins import pm
+
+    datasette, db = published
+    exports = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "exports.py")
+    whole = {
+        t: (await datasette.client.get(f"/exports/{t}.csv")).text for t in ("measures", "measure_themes", "totals")
+    }
+    monkeypatch.setattr(exports, "_PAGE_ROWS", 3)  # many pages, composite keys included
+    for table, text in whole.items():
+        paged = (await datasette.client.get(f"/exports/{table}.csv?paged=3")).text  # not from the response cache
+        assert paged == text and len(list(csv.reader(io.StringIO(paged)))) == db[table].count + 1, table

@@ -134,3 +134,16 @@ def content_hash(datasette: Datasette) -> str:
     """SHA-256 of the served database file (Datasette computes it once for an immutable file): the
     key for anything derived from the data."""
     return datasette.get_database(DATABASE).hash
+
+
+async def fetch_unlimited(datasette: Datasette, sql: str, params: dict | None = None) -> list[dict]:
+    """Rows of one of the site's own queries (feeds, exports), without the visitor time limit: a
+    query of ours must not depend on winning a race against it under load. Ours are bounded by the
+    size of the data (indexed, or one pass)."""
+
+    def run(connection):
+        cursor = connection.execute(sql, params or {})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    return await datasette.get_database(DATABASE).execute_fn(run)
