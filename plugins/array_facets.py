@@ -14,6 +14,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.plugins import pm
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import BadRequest
 
 # Ours replaces Datasette's array facet; registering both would count every array facet twice.
 _DEFAULT_FACETS = "datasette.facets"
@@ -26,7 +27,9 @@ class CountedArrayFacet(ArrayFacet):
         results, timed_out = [], []
         for source_and_config in self.get_configs():
             config = source_and_config["config"]
-            column = config.get("column") or config["simple"]
+            column = config.get("column") or config.get("simple")
+            if not isinstance(column, str):  # ?_facet_array={} (Datasette's own facet failed with a 500)
+                raise BadRequest("Invalid _facet_array")
             try:
                 results.append(await self._one(column, source_and_config["source"]))
             except QueryInterrupted:

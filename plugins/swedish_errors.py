@@ -7,9 +7,11 @@ introspection pages under /-/ (only OPERATIONS stays public), 503 for a query st
 limit, and one log line per error. Requests under /api/ are left to the API's own handler.
 """
 
+import errno
 import inspect
 import json
 import logging
+import os
 import sqlite3
 from urllib.parse import parse_qs
 
@@ -48,11 +50,13 @@ _quiet(Database.execute)
 _quiet(Datasette.execute)
 _OURS = MARK.encode()
 
-# What operations needs under /-/: the health check (bidrag.browser.start_datasette polls it) and
+# What operations needs under /-/: the health checks (bidrag.browser.start_datasette polls
+# /-/versions.json; plugins/health.py names the release served) and
 # Datasette's own static files. Everything else there is debug or introspection.
-OPERATIONS = ("/-/versions.json",)
+OPERATIONS = ("/-/versions.json", "/-/health.json")
 OPERATIONS_PREFIXES = ("/-/static/", "/-/static-plugins/")
 API_PREFIX = "/api/"
+READING = ("GET", "HEAD")  # the site is read-only: Datasette answered other methods in English
 # Exceptions that come from parsing what the visitor sent (int("abc") for ?_timelimit=abc, ...).
 _PARAMETER_ERRORS = (ValueError, OverflowError, UnicodeError, sqlite3.DatabaseError)
 
@@ -61,14 +65,39 @@ def status_of(exception: BaseException) -> int:
     """The status a visitor's request earns: their mistakes are 4xx, a query cut off is 503."""
     if isinstance(exception, QueryInterrupted) or _interrupted(exception):
         return 503
-    if isinstance(exception, (NotFound, Forbidden)):
+    if isinstance(exception, (NotFound, Forbidden)) or _no_such_file(exception):
         return 404
     if isinstance(exception, Base400):
         return exception.status
     if isinstance(exception, DatasetteError):
         # Datasette raises these for what it was asked (bad _sort, bad SQL), some with status 500.
         return 404 if exception.status in (403, 404) else 400
-    return 400 if isinstance(exception, _PARAMETER_ERRORS) else 500
+    if isinstance(exception, _PARAMETER_ERRORS) or _raised_by_datasette_on_input(exception):
+        return 400
+    return 500
+
+
+def _innermost(exception: BaseException):
+    trace = exception.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace
+
+
+def _raised_by_datasette_on_input(exception: BaseException) -> bool:
+    """Datasette 0.65 trusts some parameters' shapes (?_through= must be a JSON object): such a
+    TypeError or KeyError inside Datasette's own request code is the visitor's malformed input.
+    The same in our code stays a 500, for us to fix."""
+    trace = _innermost(exception)
+    if not isinstance(exception, (TypeError, KeyError, IndexError, AttributeError)) or trace is None:
+        return False
+    return f"{os.sep}datasette{os.sep}" in trace.tb_frame.f_code.co_filename
+
+
+def _no_such_file(exception: BaseException) -> bool:
+    """A static file path that is not one (/assets/site.css/x, a name too long for the file system)."""
+    missing = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
+    return isinstance(exception, OSError) and exception.errno in missing
 
 
 def _interrupted(exception: BaseException) -> bool:
@@ -88,18 +117,15 @@ def _english(exception: BaseException) -> str:
 def log_error(request: Request, status: int, exception: BaseException | None, note: str = "") -> None:
     """One line per error; for a 500 also where it happened, never a traceback per request."""
     where = ""
-    if exception is not None and status == 500:
-        trace = exception.__traceback__
-        while trace is not None and trace.tb_next is not None:
-            trace = trace.tb_next
-        if trace is not None:
-            where = f" at {trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
+    trace = _innermost(exception) if exception is not None and status == 500 else None
+    if trace is not None:
+        where = f" at {trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
     cause = f"{type(exception).__name__}: {_english(exception)[:200]}" if exception is not None else note
     log.log(
         logging.ERROR if status == 500 else logging.INFO,
         "%s %s %s -> %d %s%s",
         request.method,
-        request.path,
+        request.path[:200],
         "?" + request.query_string[:200] if request.query_string else "",
         status,
         cause,
@@ -145,8 +171,8 @@ def _is_query_csv(scope) -> bool:
 
 
 class _Guard:
-    """Watches one response: an empty query CSV becomes a 400 and Datasette's English JSON errors
-    Swedish ones; knows whether anything was sent, so a late failure can still get a page."""
+    """Watches one response: an empty query CSV becomes a 400 and Datasette's English JSON and text
+    errors Swedish ones; knows whether anything was sent, so a late failure can still get a page."""
 
     def __init__(self, scope, send):
         self._send, self.started = send, False
@@ -193,7 +219,9 @@ class _Guard:
         if start.pop("ours", False):
             return False
         status, headers = start["status"], dict(start.get("headers", []))
-        json_error = status >= 400 and headers.get(b"content-type", b"").startswith(b"application/json")
+        # Datasette's own JSON errors, and its bare text or HTML ones ("404: File not found")
+        bare = headers.get(b"content-type", b"").startswith((b"application/json", b"text/plain", b"text/html"))
+        json_error = status >= 400 and bare
         return (json_error and not self.path.startswith(API_PREFIX)) or (status == 200 and self.check_csv)
 
     def _verdict(self):
@@ -205,11 +233,13 @@ class _Guard:
                 return None
             return "wait" if more else (400, "Invalid SQL")
         if more:
-            return "wait" if len(body) < 65536 else None  # a JSON error is small; a long one passes as it is
+            return "wait" if len(body) < 65536 else None  # a bare error is small; a long one passes as it is
+        if b"<html" in body[:2000]:
+            return None  # a page of ours (templates), already Swedish
         try:
             english = json.loads(body).get("error") or ""
         except (ValueError, AttributeError):
-            english = ""
+            english = body.decode("utf-8", "replace")
         return (self.held["status"], english)
 
 
@@ -220,6 +250,11 @@ def asgi_wrapper(datasette):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             request = Request(scope, receive)
+            if scope["method"] not in READING:
+                log_error(request, 405, None, "method")
+                response = await error_response(datasette, request, 405)
+                response.headers["allow"] = ", ".join(READING)
+                return await response.asgi_send(send)
             if is_debug_path(scope["path"]):
                 log_error(request, 404, None, "debug page")
                 return await (await error_response(datasette, request, 404)).asgi_send(send)
