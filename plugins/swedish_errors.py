@@ -247,8 +247,8 @@ class _Guard:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def guarded(scope, receive, send):
-            if scope["type"] != "http":
-                return await app(scope, receive, send)
+            if scope["type"] != "http" or scope["path"].startswith(API_PREFIX):
+                return await app(scope, receive, send)  # the API answers its own errors (problem+json)
             request = Request(scope, receive)
             if scope["method"] not in READING:
                 log_error(request, 405, None, "method")
