@@ -292,3 +292,31 @@ def test_an_absolute_form_request_target_does_not_redirect_off_site(server, targ
     assert head[0].split()[1] in ("200", "302", "404"), head[0]
     assert all(location.startswith("/") and not location.startswith("//") for location in locations), locations
     assert b"evil.example" not in answer.split(b"\r\n\r\n", 1)[1]
+
+
+def test_visitor_sql_waits_for_its_one_thread_while_pages_are_answered(server, tmp_path):
+    """Ordering, not timing: a second visitor query is not answered while the first is held, a page is."""
+    held = tmp_path / "first"
+    results = {}
+
+    def query(name, sql, **params):
+        arguments = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
+        results[name] = fetch(f"{server}/bidrag.json?sql={quote(sql)}&{arguments}")
+
+    first = threading.Thread(target=query, args=("first", "select hold(:path) as outcome"), kwargs={"path": held})
+    first.start()
+    for _ in range(6_000):
+        if held.with_suffix(".held").exists() or not first.is_alive():
+            break
+        time.sleep(0.01)
+    assert held.with_suffix(".held").exists(), results
+    second = threading.Thread(target=query, args=("second", "select 41 + 1 as answer"))
+    second.start()
+    status, body = fetch(f"{server}/bidrag/regions.json?_shape=array&id=orebro")
+    second_waiting = "second" not in results
+    held.with_suffix(".release").touch()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert status == 200 and json.loads(body)[0]["id"] == "orebro"
+    assert second_waiting  # visitor SQL has one thread; the page did not wait for it
+    assert results["second"][0] == 200 and json.loads(results["second"][1])["rows"] == [[42]]
