@@ -17,6 +17,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Request
 
 from bidrag.errors import error_response
+from bidrag.site import runs_visitor_sql
 
 LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: 5_000_000,  # bytes of one string or blob; the longest text we publish is ~100 KB
@@ -65,10 +66,6 @@ def prepare_connection(conn):
     conn.execute(f"pragma hard_heap_limit = {HEAP_LIMIT_BYTES}")
     for name in ("printf", "format"):
         conn.create_function(name, -1, bounded_printf, deterministic=True)
-
-
-def runs_visitor_sql(request: Request) -> bool:
-    return bool(request.args.get("sql") or request.args.get("_where"))
 
 
 class Gate:

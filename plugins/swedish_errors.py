@@ -23,6 +23,7 @@ from datasette.utils.asgi import Base400, Request
 from datasette.views.base import DatasetteError
 
 from bidrag.errors import MARK, error_response, swedish
+from bidrag.site import runs_visitor_sql
 
 log = logging.getLogger("bidrag.errors")
 if not log.handlers:  # uvicorn configures its own loggers only; ours goes to stderr too
@@ -174,8 +175,10 @@ class _Guard:
     """Watches one response: an empty query CSV becomes a 400 and Datasette's English JSON and text
     errors Swedish ones; knows whether anything was sent, so a late failure can still get a page."""
 
-    def __init__(self, scope, send):
+    def __init__(self, scope, send, hold_interrupted: bool = False):
         self._send, self.started = send, False
+        self.datasette = scope["bidrag.datasette"]
+        self.hold_interrupted, self.interrupted = hold_interrupted, False
         self.path = scope["path"]
         self.check_csv = _is_query_csv(scope)
         self.held = None  # the start message while the body decides
@@ -183,9 +186,12 @@ class _Guard:
         self.replacement = None  # (status, english) when the response is to be replaced
 
     async def send(self, message):
-        if self.replacement is not None:
+        if self.replacement is not None or self.interrupted:
             return
         if message["type"] == "http.response.start":
+            if self.hold_interrupted and message["status"] == 503:
+                self.interrupted = True  # not sent: the request is asked once more
+                return
             message = self._unmark(message)
             if self._suspect(message):
                 self.held = message
@@ -243,12 +249,33 @@ class _Guard:
         return (self.held["status"], english)
 
 
+async def _answer(app, scope, receive, send, request, retry: bool) -> "_Guard":
+    """One attempt at the response. With retry, a page of ours whose query was cut off by the time
+    limit (a busy machine, not a costly query: ours are bounded) is not sent, so it can be asked
+    for once more; a visitor's own SQL gets its 503 at once."""
+    guard = _Guard(scope, send, hold_interrupted=retry)
+    try:
+        await app(scope, receive, guard.send)
+    except Exception as exception:  # noqa: BLE001 - whatever escapes Datasette gets a page, not a traceback
+        status = status_of(exception)
+        log_error(request, status, exception)
+        if not guard.started:
+            await (await error_response(guard.datasette, request, status, _english(exception))).asgi_send(send)
+        return guard
+    if guard.replacement is not None:
+        status, english = guard.replacement
+        log_error(request, status, None, english or "error response")
+        await (await error_response(guard.datasette, request, status, english)).asgi_send(send)
+    return guard
+
+
 @hookimpl(tryfirst=True)  # innermost wrapper: the security headers are added around it
 def asgi_wrapper(datasette):
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope["type"] != "http" or scope["path"].startswith(API_PREFIX):
                 return await app(scope, receive, send)  # the API answers its own errors (problem+json)
+            scope = {**scope, "bidrag.datasette": datasette}
             request = Request(scope, receive)
             if scope["method"] not in READING:
                 log_error(request, 405, None, "method")
@@ -258,19 +285,9 @@ def asgi_wrapper(datasette):
             if is_debug_path(scope["path"]):
                 log_error(request, 404, None, "debug page")
                 return await (await error_response(datasette, request, 404)).asgi_send(send)
-            guard = _Guard(scope, send)
-            try:
-                await app(scope, receive, guard.send)
-            except Exception as exception:  # noqa: BLE001 - whatever escapes Datasette gets a page, not a traceback
-                status = status_of(exception)
-                log_error(request, status, exception)
-                if not guard.started:
-                    await (await error_response(datasette, request, status, _english(exception))).asgi_send(send)
-                return
-            if guard.replacement is not None:
-                status, english = guard.replacement
-                log_error(request, status, None, english or "error response")
-                await (await error_response(datasette, request, status, english)).asgi_send(send)
+            guard = await _answer(app, scope, receive, send, request, retry=not runs_visitor_sql(request))
+            if guard.interrupted:  # the second time too: the 503 is the answer
+                guard = await _answer(app, scope, receive, send, request, retry=False)
 
         return guarded
 

@@ -147,3 +147,8 @@ async def fetch_unlimited(datasette: Datasette, sql: str, params: dict | None = 
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     return await datasette.get_database(DATABASE).execute_fn(run)
+
+
+def runs_visitor_sql(request) -> bool:
+    """A request that runs SQL a visitor wrote (?sql=, ?_where=), unlike the site's own bounded queries."""
+    return bool(request.args.get("sql") or request.args.get("_where"))
