@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build screenshots publish docker-context lock bench bench-search clean debian-packages
+.PHONY: serve test check build screenshots publish docker-context lock bench bench-search soak fuzz clean debian-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lock: $(STAMP)
 # Speed of the site against bare Datasette at 1x, 10x and 100x a decision round (minutes; not in make test).
 bench: $(STAMP)
 	$(BIN)/python -m bidrag.benchmark --write BENCHMARKS.md
+
+# 10 minutes at 10x with 10 clients against one server: zero errors, memory growth under 10 % (not in make test).
+soak: $(STAMP)
+	$(BIN)/python -m bidrag.soak
+
+# At least 3 000 hostile requests over every route: no 5xx, no English error, no missing security header.
+fuzz: $(STAMP)
+	$(BIN)/python -m bidrag.fuzz --requests 3000
 
 # Start page and a decision, desktop and phone width, into build/screenshots/ (needs Debian's chromium).
 screenshots: build debian-packages

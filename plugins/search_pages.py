@@ -12,9 +12,9 @@ import re
 from urllib.parse import urlencode
 
 from datasette import Response, hookimpl
-from datasette.utils.asgi import BadRequest
 from markupsafe import Markup, escape
 
+from bidrag.errors import SaidInSwedish
 from bidrag.finder import (
     KINDS,
     PAGE_SIZE,
@@ -70,7 +70,7 @@ async def search_page(datasette, request):
     try:
         query = parse_query(request.args)
     except BadQuery as problem:
-        raise BadRequest(str(problem)) from None
+        raise SaidInSwedish(str(problem)) from None
     database = datasette.get_database(DATABASE)
     index = await _INDEXES.get(database, kind)
     found = await database.execute_fn(lambda conn: text_matches(kind, conn, query.text))

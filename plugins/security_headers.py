@@ -10,6 +10,8 @@ it must only be sent over HTTPS.
 
 from datasette import hookimpl
 
+from bidrag.site import site_url
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -32,10 +34,17 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _OFF_SITE = (b"//", b"/\\", b"\\")
+_INTERNAL = b"x-bidrag-"  # markers between our plugins (bidrag.errors.MARK), never sent to a client
 
 
 def leaves_site(path: bytes) -> bool:
     return path.startswith(_OFF_SITE)
+
+
+def location_leaves_site(location: bytes, base: bytes) -> bool:
+    """A redirect target elsewhere: protocol-relative, backslashed, or absolute to another origin."""
+    absolute = b"://" in location.split(b"/", 1)[0] + b"/" or b":" in location.split(b"/", 1)[0]
+    return leaves_site(location) or (absolute and not (location + b"/").startswith(base + b"/"))
 
 
 async def _not_found(send):
@@ -54,11 +63,12 @@ async def _not_found(send):
     await send({"type": "http.response.body", "body": body})
 
 
-@hookimpl
+@hookimpl(trylast=True)  # outermost wrapper: every response, error pages included, gets the headers
 def asgi_wrapper(datasette):
     hsts = (datasette.plugin_config("bidrag-security") or {}).get("hsts_max_age")
     extra = HEADERS + ([(b"strict-transport-security", f"max-age={int(hsts)}".encode())] if hsts else [])
     names = {name for name, _ in extra}
+    base = site_url(datasette).encode()
 
     def wrap(app):
         async def secured(scope, receive, send):
@@ -72,9 +82,9 @@ def asgi_wrapper(datasette):
                 if message["type"] == "http.response.start":
                     headers = []
                     for name, value in message.get("headers", []):
-                        if name.lower() in names:
+                        if name.lower() in names or name.lower().startswith(_INTERNAL):
                             continue
-                        if name.lower() == b"location" and leaves_site(value):
+                        if name.lower() == b"location" and location_leaves_site(value, base):
                             value = b"/"
                         headers.append((name, value))
                     message = {**message, "headers": headers + extra}

@@ -8,6 +8,7 @@ errors, on the database's SQL page only, get a page with a Swedish suggestion an
 from datasette import Response, hookimpl
 from datasette.views.base import DatasetteError
 
+from bidrag.errors import swedish
 from bidrag.site import DATABASE
 
 SUGGESTIONS = {
@@ -42,10 +43,11 @@ def handle_exception(datasette, request, exception):
         context = {
             "sql": request.args.get("sql"),
             "suggestion": SUGGESTIONS[kind].format(ms=datasette.setting("sql_time_limit_ms")),
-            # Datasette's own message is English (lang="en" in the template); for a time-out it is HTML, left out.
-            "error": "" if kind == "interrupted" else str(exception.message),
+            # What the database said, in Swedish, where it adds to the suggestion (which column, which word).
+            "error": swedish(str(exception.message), 400) if kind == "invalid" else "",
         }
         html = await datasette.render_template("sql_error.html", context, request=request)
-        return Response.html(html, status=400)
+        # A query cut off by the time limit is the server's 503 (try again, or simpler); the rest the visitor's 400.
+        return Response.html(html, status=503 if kind == "interrupted" else 400)
 
     return inner

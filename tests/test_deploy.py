@@ -96,9 +96,9 @@ def test_the_image_serves_its_release_and_follows_a_mounted_site_without_a_resta
         assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_000_000
         assert run_cli(site_workspace, "rollback").exit_code == 0
         assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_870_000
-        counts = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/databases.json").read())
-        assert counts[0]["name"] == "bidrag" and counts[0]["is_mutable"] is False
-        assert counts[0]["path"].endswith("releases/0003.db")
+        health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/health.json").read())
+        assert health["database"] == "bidrag" and health["immutable"] is True  # /-/databases.json is closed
+        assert health["file"] == "0003.db"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -13,12 +13,15 @@ from frictionless import validate
 from rdflib import RDF, Graph, URIRef
 from rdflib import namespace as ns
 
+from bidrag.build import build_database
+from bidrag.dataset import load_dataset
 from bidrag.project import Project
 from bidrag.publish import Site
 from bidrag.schema import TABLES
 from bidrag.site import LOCAL_BASE_URL, make_datasette
+from bidrag.spreadsheet import safe_cell
 
-from .conftest import OREBRO, ROOT, run_cli
+from .conftest import OREBRO, ROOT, read_yaml, run_cli, write_yaml
 from .html import parse
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -132,7 +135,34 @@ async def test_csv_of_every_table_and_its_excel_variant(published, table):
     assert excel.startswith("\ufeff".encode("utf-8"))
     text = excel.decode("utf-8-sig")
     assert "\r\n" in text
-    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == rows
+    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == [[safe_cell(v) for v in r] for r in rows]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])
+def test_safe_cell_neutralises_what_excel_reads_as_a_formula(start):
+    formula = f'{start}HYPERLINK("https://evil.example";"klicka")'
+    assert safe_cell(formula) == "'" + formula
+    assert safe_cell("Läkemedelsrobot = bra") == "Läkemedelsrobot = bra"
+    assert safe_cell(-5) == -5 and safe_cell(None) is None and safe_cell("") == ""
+
+
+async def test_a_formula_in_a_decision_stays_text_in_the_excel_export(tmp_path):
+    for name in ("data", "plugins", "templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copyfile(ROOT / "metadata.yml", tmp_path / "metadata.yml")
+    path = tmp_path / "data" / "decisions" / f"{OREBRO}.yml"
+    decision = read_yaml(path)
+    decision["measures"][0]["title"] = '=HYPERLINK("https://evil.example";"Öppna")'
+    write_yaml(path, decision)
+    project = Project(tmp_path)
+    build_database(load_dataset(project.data_dir), project.db_path)
+    datasette = make_datasette(project)
+    excel = (await datasette.client.get("/exports/excel/measures.csv")).content.decode("utf-8-sig")
+    titles = [row[5] for row in csv.reader(io.StringIO(excel, newline=""), delimiter=";")]
+    assert '\'=HYPERLINK("https://evil.example";"Öppna")' in titles
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in titles)
+    plain = (await datasette.client.get("/exports/measures.csv")).text
+    assert '"=HYPERLINK(""https://evil.example"";""Öppna"")"' in plain  # the plain CSV keeps the data as it is
 
 
 async def test_data_package_validates_with_frictionless(published, tmp_path):
@@ -201,3 +231,50 @@ async def test_identifiers_come_from_the_configured_base_url_not_the_host_header
     hostile = (await datasette.client.get(path, headers={"host": "attacker.example"})).text
     assert hostile == plain and "attacker.example" not in hostile
     assert LOCAL_BASE_URL in plain
+
+
+async def test_per_theme_and_per_region_feeds(published):
+    datasette, db = published
+    region = (await get(datasette, "/feeds/regions/orebro.atom", "application/atom+xml")).text
+    feed = feedparser.parse(region)
+    assert not feed.bozo and feed.feed.id == f"{LOCAL_BASE_URL}/feeds/regions/orebro.atom"
+    assert "Region Örebro län" in feed.feed.title and len(feed.entries) == 1
+    assert not feedparser.parse(
+        (await get(datasette, "/feeds/regions/blekinge.atom", "application/atom+xml")).text
+    ).entries
+    themes = {
+        row["id"] for row in db.query(f"select theme_id as id from measure_themes where measure_id like '{OREBRO}%'")
+    }
+    unused = {row["id"] for row in db.query("select id from themes")} - themes
+    for theme in themes:
+        entries = feedparser.parse((await get(datasette, f"/feeds/themes/{theme}.atom", "application/atom+xml")).text)
+        assert [e.link for e in entries.entries] == [f"{LOCAL_BASE_URL}/bidrag/decisions/{OREBRO}"]
+        calendar = icalendar.Calendar.from_ical(
+            (await get(datasette, f"/feeds/themes/{theme}.ics", "text/calendar")).text
+        )
+        assert len(calendar.walk("VEVENT")) == db["deadlines"].count
+    for theme in unused:
+        calendar = icalendar.Calendar.from_ical(
+            (await get(datasette, f"/feeds/themes/{theme}.ics", "text/calendar")).text
+        )
+        assert calendar.walk("VEVENT") == []
+    regional = icalendar.Calendar.from_ical((await get(datasette, "/feeds/regions/orebro.ics", "text/calendar")).text)
+    old = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines/orebro.ics", "text/calendar")).text)
+    assert [e["uid"] for e in regional.walk("VEVENT")] == [e["uid"] for e in old.walk("VEVENT")] != []
+    for path in ("/feeds/themes/nope.atom", "/feeds/regions/nope.ics", "/feeds/deadlines/nope.ics"):
+        response = await datasette.client.get(path)
+        assert response.status_code == 404 and "Sidan finns inte" in response.text, path
+
+
+async def test_csv_streams_page_by_page_across_page_boundaries(published, monkeypatch):
+    from datasette.plugins import pm
+
+    datasette, db = published
+    exports = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "exports.py")
+    whole = {
+        t: (await datasette.client.get(f"/exports/{t}.csv")).text for t in ("measures", "measure_themes", "totals")
+    }
+    monkeypatch.setattr(exports, "_PAGE_ROWS", 3)  # many pages, composite keys included
+    for table, text in whole.items():
+        paged = (await datasette.client.get(f"/exports/{table}.csv?paged=3")).text  # not from the response cache
+        assert paged == text and len(list(csv.reader(io.StringIO(paged)))) == db[table].count + 1, table

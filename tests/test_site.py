@@ -1,13 +1,16 @@
 """The Datasette site on the real built database: API, facets, canned queries, rendering, settings."""
 
 import json
+import sqlite3
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 import sqlite_utils
 import yaml
 
+from bidrag.schema import GRANTED
 from bidrag.site import SETTINGS, metadata, serve_arguments
 
 from .conftest import OREBRO, ROOT
@@ -169,13 +172,13 @@ def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built
     titles = {row["title"] for row in json.loads(result.stdout)}
     assert {"Läkemedelsrobot", "Robotstyrd processautomation"} <= titles
     settings = subprocess.run(
-        [sys.executable, "-m", "datasette", *arguments, "--get", "/-/settings.json"],
+        [sys.executable, "-m", "datasette", *arguments, "--get", "/bidrag/regions.json?_size=1"],
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    assert json.loads(settings.stdout)["suggest_facets"] is False
+    assert json.loads(settings.stdout)["suggested_facets"] == []  # suggest_facets off (/-/settings is closed)
 
 
 def test_serve_explains_a_database_file_with_another_name(project, built_db, tmp_path):
@@ -188,3 +191,21 @@ def test_serve_explains_a_database_file_with_another_name(project, built_db, tmp
     result = CliRunner().invoke(cli, ["--root", str(project.root), "serve", "--db", str(other)])
     assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
     assert "must be bidrag.db" in result.stderr
+
+
+async def test_the_themes_facet_counts_like_the_build_time_table(datasette, built_db):
+    """The array facet (plugins/array_facets.py) gives exactly the counts of measure_themes."""
+    response = await datasette.client.get("/bidrag/measures.json?_size=1&status=" + quote(GRANTED))
+    facet = response.json()["facet_results"]["themes"]
+    counted = {r["value"]: r["count"] for r in facet["results"]}
+    with sqlite3.connect(built_db) as connection:
+        expected = dict(
+            connection.execute(
+                "select t.name, count(*) from measure_themes mt join themes t on t.id = mt.theme_id "
+                "join measures m on m.id = mt.measure_id where m.status = ? group by t.name",
+                (GRANTED,),
+            ).fetchall()
+        )
+    assert counted == expected and sum(counted.values()) > 0
+    assert all("themes__arraycontains=" in r["toggle_url"] for r in facet["results"])
+    assert "themes" not in response.json().get("facets_timed_out", [])

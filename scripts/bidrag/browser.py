@@ -3,6 +3,7 @@
 Playwright drives the system browser (/usr/bin/chromium, Debian's package); it never downloads one.
 """
 
+import os
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .project import Project
-from .site import serve_arguments
+from .site import BASE_URL_VARIABLE, serve_arguments
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -40,9 +41,13 @@ def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> s
     """Run `datasette` with arguments and return once it answers on 127.0.0.1:port.
 
     Its log goes to a file, not a pipe: a pipe nobody reads fills up and stalls a long-running server.
+    Unless BIDRAG_BASE_URL says otherwise, its absolute links point to itself (bidrag.site.site_url).
     """
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL, stderr=log)
+    env = {**os.environ, BASE_URL_VARIABLE: os.environ.get(BASE_URL_VARIABLE) or f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", *arguments], stdout=subprocess.DEVNULL, stderr=log, env=env
+    )
     deadline = time.monotonic() + timeout
     while True:
         try:

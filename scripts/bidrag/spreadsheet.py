@@ -1,11 +1,12 @@
-"""Cells that a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+"""Cells that Excel must show as text: a text beginning with =, +, - or @ (or a tab or carriage
+return, which Excel skips before looking) would be read as a formula (CSV injection, OWASP)."""
 
-# Excel, LibreOffice and Google Sheets start a formula at any of these; tab and CR can hide one.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """The value for a spreadsheet cell: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """The value for an Excel export: such a text gets a leading apostrophe, which Excel shows as
+    text and does not display; numbers, empty values and other texts are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
