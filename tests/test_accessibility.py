@@ -17,7 +17,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "start": "/",
     "measure search": "/measures",
-    "measure search with facets": "/measures?q=AI&status=avslagen&theme=ai&sort=amount",
+    "measure search with facets": "/measures?q=AI&status=rejected&theme=ai&sort=amount",
     "decision search": "/decisions?q=robot",
     "theme": "/bidrag/themes/ai",
     "sql refused": "/bidrag?sql=delete+from+decisions",

@@ -64,7 +64,7 @@ DECISIONS = Kind(
 )
 KINDS = {k.name: k for k in (MEASURES, DECISIONS)}
 _FIXED_ORDER = {
-    "status": STATUSES.values,
+    "status": [key for key, _, _ in STATUSES.members],  # URL values are the ASCII keys
     "amount": [key for key, _, _ in AMOUNT_BANDS.members],
 }
 

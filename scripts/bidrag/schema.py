@@ -295,7 +295,7 @@ def _measure_facets(dataset):
     for d in dataset.decisions:
         for m in d["measures"]:
             values = [
-                ("status", m["status"], STATUSES.title(m["status"])),
+                ("status", STATUSES.key(m["status"]), STATUSES.title(m["status"])),
                 ("amount", *amount_band(m["amount_granted"])),
             ]
             for facet, value, label in [*values, *_facet_values(dataset, d, [m])]:
@@ -304,7 +304,10 @@ def _measure_facets(dataset):
 
 def _decision_facets(dataset):
     for d in dataset.decisions:
-        values = [("status", d["outcome"], STATUSES.title(d["outcome"])), ("amount", *amount_band(d["amount_granted"]))]
+        values = [
+            ("status", STATUSES.key(d["outcome"]), STATUSES.title(d["outcome"])),
+            ("amount", *amount_band(d["amount_granted"])),
+        ]
         for facet, value, label in [*values, *_facet_values(dataset, d, d["measures"])]:
             yield {"decision": d, "facet": facet, "value": value, "label": label}
 

@@ -13,7 +13,7 @@ from .project import Project
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
 # The search page as the README shows it: a search with one facet chosen.
-SEARCH = "/measures?q=AI&status=avslagen&status=delvis+beviljad"
+SEARCH = "/measures?q=AI&status=rejected&status=partly_granted"
 
 
 def take_screenshots(project: Project, out: Path, only: tuple = ()) -> list[Path]:

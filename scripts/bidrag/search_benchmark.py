@@ -39,7 +39,7 @@ def unique_urls(base: str, seed: int = 11):
         if rng.random() < 0.8:
             params.append(("q", " ".join(rng.sample(WORDS, rng.choice((1, 1, 2))))))
         for facet, values, chance in (
-            ("status", STATUSES.values, 0.4),
+            ("status", [key for key, _, _ in STATUSES.members], 0.4),
             ("theme", THEMES, 0.4),
             ("region", REGIONS, 0.3),
             ("amount", [k for k, _, _ in AMOUNT_BANDS.members], 0.2),
