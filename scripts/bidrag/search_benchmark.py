@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import httpx
 
 from .benchmark import _build
-from .browser import free_port, start_datasette
+from .browser import live_server
 from .project import Project
 from .schema import AMOUNT_BANDS, STATUSES
 
@@ -88,17 +88,10 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args(argv)
-    from .site import serve_arguments
-
     with tempfile.TemporaryDirectory(prefix="bidrag-search-bench-") as workdir:
         built = _build(args.scale, Path(workdir))
-        port = free_port()
-        process = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", port, built["db"]), port, 60)
-        try:
-            result = asyncio.run(drive(f"http://127.0.0.1:{port}", args.concurrency, args.seconds))
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        with live_server(Project(ROOT), built["db"], timeout=60) as base:
+            result = asyncio.run(drive(base, args.concurrency, args.seconds))
     print(
         f"/measures at {args.scale}x ({built['measures']} measures), {args.concurrency} clients, unique queries: "
         f"{result['requests']} requests, {result['rps']:.1f}/s, p50 {result['p50']:.0f} ms, "
