@@ -2,110 +2,91 @@
 them. All derived from the database and the table contract in bidrag.schema, so they cannot drift
 from what is published. (The DCAT-AP-SE catalogue is plugins/catalogue.py.)"""
 
-import csv
 import json
+import sqlite3
+import zlib
 
 from datasette import NotFound, Response, hookimpl
-from datasette.utils.asgi import AsgiStream
 
+from bidrag import downloads
 from bidrag.schema import BOOLEAN, TABLES
-from bidrag.site import content_hash, fetch_unlimited, site_url
-from bidrag.spreadsheet import safe_cell
+from bidrag.site import DATABASE, fetch_unlimited, site_url
 
 LICENSE = "http://creativecommons.org/publicdomain/zero/1.0/"
 MAILBOX = "effektivitetsdelegationen@kammarkollegiet.se"
 PUBLISHER = "Effektivitetsdelegationen vid Kammarkollegiet"
-_CACHED = 64  # bodies kept: every export of one release, with room to spare
+_CHUNK = 256 * 1024  # bytes of a stored download read (and, for a client without gzip, inflated) at a time
 
 
-def cached(view):
-    """Remember each export's body: the database is immutable, so an export never changes while served,
-    and a visitor asking again (or many visitors at once) costs nothing. Keyed on the database's
-    content and the export's name only (the base URL is configuration), so its size is bounded."""
-    bodies = {}
-
-    async def serve(datasette, request):
-        key = (content_hash(datasette), tuple(sorted(request.url_vars.items())))
-        if key not in bodies:
-            if len(bodies) >= _CACHED:
-                bodies.pop(next(iter(bodies)))
-            bodies[key] = await view(datasette, request)
-        response = bodies[key]
-        return Response(
-            response.body, status=response.status, headers=response.headers, content_type=response.content_type
-        )
-
-    return serve
+async def _rows_or_none(datasette, sql: str, params: dict | None = None) -> list[dict]:
+    try:
+        return await fetch_unlimited(datasette, sql, params)
+    except sqlite3.OperationalError:
+        return []  # a release built before the downloads were stored: the next publish adds them
 
 
-_PAGE_ROWS = 2000  # rows per query while a CSV streams: each page is one indexed, bounded query
+async def _stored(datasette, path: str) -> dict | None:
+    sql = f"select rowid, size, sha256, length(body_gzip) as gzip_size from [{downloads.TABLE}] where path = :path"
+    rows = await _rows_or_none(datasette, sql, {"path": path})
+    return rows[0] if rows else None
 
 
-class _Lines:
-    """What csv.writer writes to: it collects one page of rows, handed on as one chunk."""
+def _chunk(rowid: int, offset: int):
+    def read(connection) -> bytes:
+        with connection.blobopen(downloads.TABLE, "body_gzip", rowid, readonly=True) as blob:
+            blob.seek(offset)
+            return blob.read(_CHUNK)
 
-    def __init__(self):
-        self.parts = []
-
-    def write(self, text):
-        self.parts.append(text)
-
-    def take(self) -> str:
-        text, self.parts = "".join(self.parts), []
-        return text
+    return read
 
 
-def _page_sql(table: str, columns: list[str], key: tuple, after: bool) -> str:
-    """One page in key order, after the last row's key (row values compare lexicographically)."""
-    selected = ", ".join(f"[{c}]" for c in columns)
-    order = ", ".join(f"[{c}]" for c in key)
-    where = f"where ({order}) > ({', '.join(f':k{i}' for i in range(len(key)))}) " if after else ""
-    return f"select {selected} from [{table}] {where}order by {order} limit {_PAGE_ROWS}"
-
-
-async def _pages(datasette, table: str, columns: list[str], key: tuple):
-    """The table's rows, page by page; tables without a key are small and come in one query."""
-    if not key:
-        yield await fetch_unlimited(datasette, f"select {', '.join(f'[{c}]' for c in columns)} from [{table}]")
-        return
-    last = None
-    while True:
-        params = {f"k{i}": last[c] for i, c in enumerate(key)} if last else {}
-        rows = await fetch_unlimited(datasette, _page_sql(table, columns, key, last is not None), params)
-        if rows:
-            yield rows
-        if len(rows) < _PAGE_ROWS:
-            return
-        last = rows[-1]
+def _accepts_gzip(request) -> bool:
+    codings = [part.split(";")[0].strip() for part in request.headers.get("accept-encoding", "").split(",")]
+    return "gzip" in codings and "gzip;q=0" not in request.headers.get("accept-encoding", "").replace(" ", "")
 
 
 async def table_csv(datasette, request):
-    """Streamed page by page: at 1000x one query for the whole of measures ran into the SQL time
-    limit (a 500), and building the whole body at once held the event loop."""
+    """The download the build stored (bidrag.downloads): sent as it is to a client that takes gzip,
+    inflated chunk by chunk in the SQL threads for one that does not. Never built per request."""
     table = request.url_vars["table"]
     if table not in TABLES:
         raise NotFound("Tabellen finns inte")
-    excel = request.url_vars.get("variant") == "excel"
-    spec = TABLES[table]
-    columns = spec.column_names
-    name = f"{table}-excel.csv" if excel else f"{table}.csv"
+    variant = request.url_vars.get("variant") or "plain"
+    stored = await _stored(datasette, downloads.path_of(table, variant))
+    if stored is None:
+        raise NotFound("Exporten finns inte i den här versionen av databasen")
+    gzipped = _accepts_gzip(request)
+    etag = f'"{stored["sha256"]}{"-gzip" if gzipped else ""}"'
+    headers = {"etag": etag, "vary": "accept-encoding", "cache-control": "public, max-age=300"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response("", status=304, headers=headers)
+    headers["content-disposition"] = f'attachment; filename="{downloads.filename_of(table, variant)}"'
+    headers["content-length"] = str(stored["gzip_size"] if gzipped else stored["size"])
+    if gzipped:
+        headers["content-encoding"] = "gzip"
+    return _Download(datasette.get_database(DATABASE), stored, gzipped, headers)
 
-    async def stream(response):
-        lines = _Lines()
-        # Swedish Excel reads semicolon-separated files and needs the byte order mark to see UTF-8.
-        writer = csv.writer(lines, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
-        writer.writerow(columns)
-        await response.write(("\ufeff" if excel else "") + lines.take())
-        async for rows in _pages(datasette, table, columns, tuple(spec.pk)):
-            for row in rows:
-                writer.writerow([safe_cell(row[c]) for c in columns] if excel else [row[c] for c in columns])
-            await response.write(lines.take())
 
-    return AsgiStream(
-        stream,
-        content_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
-    )
+class _Download:
+    """The stored body chunk by chunk (Datasette's AsgiStream sends text only); the database is the
+    request's release, kept for every chunk."""
+
+    def __init__(self, database, stored: dict, gzipped: bool, headers: dict):
+        self.database, self.stored, self.gzipped, self.headers = database, stored, gzipped, headers
+
+    async def asgi_send(self, send) -> None:
+        headers = [(k.encode(), v.encode()) for k, v in self.headers.items()]
+        headers.append((b"content-type", b"text/csv; charset=utf-8"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        inflate = None if self.gzipped else zlib.decompressobj(wbits=31)
+        for offset in range(0, self.stored["gzip_size"], _CHUNK):
+            read = _chunk(self.stored["rowid"], offset)
+            if inflate is None:
+                body = await self.database.execute_fn(read)
+            else:
+                body = await self.database.execute_fn(lambda c, read=read: inflate.decompress(read(c)))
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
 
 
 def _field(column, required: bool) -> dict:
@@ -130,8 +111,13 @@ def _schema(table: str) -> dict:
     return schema
 
 
-@cached
 async def datapackage(datasette, request):
+    stored = {
+        row["table_name"]: row
+        for row in await _rows_or_none(
+            datasette, f"select table_name, size, sha256 from [{downloads.TABLE}] where variant = 'plain'"
+        )
+    }
     resources = [
         {
             "name": name,
@@ -141,6 +127,7 @@ async def datapackage(datasette, request):
             "encoding": "utf-8",
             "title": table.title,
             "description": table.description,
+            **({"bytes": stored[name]["size"], "hash": f"sha256:{stored[name]['sha256']}"} if name in stored else {}),
             "schema": _schema(name),
         }
         for name, table in TABLES.items()

@@ -3,8 +3,9 @@
 Keyed on the release (bidrag.site.content_hash), the day (bidrag.clock: pages show upcoming
 deadlines) and the path with its query string; never on the Host header (plugins/canonical_host.py
 has replaced it before any page is built). Bounded in bytes, least recently used out first.
-Only complete, successful, public responses are kept: status 200, no cookie, not private, the
-whole body seen, no facet that ran out of time, and the release unchanged while it was built.
+Only complete, successful, public responses are kept: status 200, no cookie, not private, no Vary
+but Datasette's own, the whole body seen, no facet that ran out of time, and the release unchanged
+while it was built.
 Limits: plugins: bidrag-cache: {max_bytes, max_entry_bytes} in metadata.yml.
 """
 
@@ -20,6 +21,8 @@ MAX_ENTRY_BYTES = 2 * 1024 * 1024
 # The table page and its JSON name the facets that ran out of time; such a page is not complete.
 _INCOMPLETE = (b'class="facets-timed-out"', b'"facets_timed_out": ["')
 _PRIVATE = (b"private", b"no-store")
+# Datasette's Vary: a request with either header is never answered from the cache (cacheable_request).
+_KEYED_VARY = {b"cookie", b"authorization"}
 
 
 class ResponseCache:
@@ -62,6 +65,8 @@ def storable(status: int, headers: list, body: bytes) -> bool:
         name = name.lower()
         if name == b"set-cookie" or (name == b"cache-control" and any(p in value for p in _PRIVATE)):
             return False
+        if name == b"vary" and {v.strip().lower() for v in value.split(b",")} - _KEYED_VARY:
+            return False  # it differs by a request header the key does not hold (the gzipped downloads)
     return not any(marker in body for marker in _INCOMPLETE)
 
 

@@ -1,6 +1,7 @@
 """Feeds (Atom, JSON Feed 1.1, iCalendar) and exports (CSV, Frictionless, DCAT-AP-SE), validated."""
 
 import csv
+import hashlib
 import io
 import shutil
 from urllib.parse import urlsplit
@@ -266,15 +267,40 @@ async def test_per_theme_and_per_region_feeds(published):
         assert response.status_code == 404 and "Sidan finns inte" in response.text, path
 
 
-async def test_csv_streams_page_by_page_across_page_boundaries(published, monkeypatch):
+async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, monkeypatch):
     from datasette.plugins import pm
 
     datasette, db = published
     exports = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "exports.py")
-    whole = {
-        t: (await datasette.client.get(f"/exports/{t}.csv")).text for t in ("measures", "measure_themes", "totals")
-    }
-    monkeypatch.setattr(exports, "_PAGE_ROWS", 3)  # many pages, composite keys included
-    for table, text in whole.items():
-        paged = (await datasette.client.get(f"/exports/{table}.csv?paged=3")).text  # not from the response cache
-        assert paged == text and len(list(csv.reader(io.StringIO(paged)))) == db[table].count + 1, table
+    monkeypatch.setattr(exports, "_CHUNK", 97)  # many chunks: inflating across chunk boundaries
+    stored = db["downloads"].get("measures.csv")
+    plain = await datasette.client.get("/exports/measures.csv", headers={"accept-encoding": "identity"})
+    gzipped = await datasette.client.get("/exports/measures.csv", headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and gzipped.headers["content-encoding"] == "gzip"
+    assert int(gzipped.headers["content-length"]) == len(stored["body_gzip"]) > 97
+    assert int(plain.headers["content-length"]) == len(plain.content) == stored["size"]
+    assert gzipped.content == plain.content  # httpx inflated it
+    assert hashlib.sha256(plain.content).hexdigest() == stored["sha256"]
+    order = ", ".join(TABLES["measures"].pk)
+    rows = db.query(f"select * from measures order by {order}")
+    assert list(csv.reader(io.StringIO(plain.text)))[1:] == [
+        ["" if v is None else str(v) for v in r.values()] for r in rows
+    ]
+    assert plain.headers["etag"] != gzipped.headers["etag"] and "accept-encoding" in plain.headers["vary"]
+    again = await datasette.client.get("/exports/measures.csv", headers={"if-none-match": gzipped.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert "x-content-type-options" in again.headers
+
+
+async def test_the_data_package_states_each_downloads_size_and_hash(published):
+    datasette, db = published
+    package = (await datasette.client.get("/exports/datapackage.json")).json()
+    for resource in package["resources"]:
+        body = (await datasette.client.get(f"/exports/{resource['path']}")).content
+        assert resource["bytes"] == len(body), resource["name"]
+        assert resource["hash"] == "sha256:" + hashlib.sha256(body).hexdigest(), resource["name"]
+
+
+def test_downloads_are_not_a_table_of_the_published_data(published):
+    _, db = published
+    assert "downloads" not in TABLES and db["downloads"].count == 2 * len(TABLES)

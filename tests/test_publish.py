@@ -1,5 +1,7 @@
 """`bidrag publish` and `bidrag rollback`: versions, change history, and a live site that never breaks."""
 
+import csv
+import io
 import json
 import os
 import signal
@@ -137,6 +139,10 @@ async def test_a_rollback_is_in_the_feeds(site_workspace):
     assert (
         "Publicering 2 återkallad: Beviljat belopp: 34\xa0000\xa0000\xa0kr → 34\xa0870\xa0000" in latest["content_html"]
     )
+    # The downloads are of the rollback's own history, not of the earlier release's file.
+    exported = list(csv.DictReader(io.StringIO((await datasette.client.get("/exports/changes.csv")).text)))
+    assert {r["kind"] for r in exported if r["release_id"] == "3"} == {WITHDRAWN}
+    assert len(exported) == sqlite_utils.Database(site_of(site_workspace).live)["changes"].count
 
 
 def test_a_broken_decision_publishes_nothing(site_workspace):

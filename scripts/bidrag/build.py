@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import arithmetic, pause, search
+from . import arithmetic, downloads, pause, search
 from .dataset import Dataset
 from .schema import BOOLEAN, JSON_ARRAY, TABLES, Table, resolve
 from .synthetic import SYNTHETIC_PREFIX
@@ -96,6 +96,7 @@ def _write(dataset: Dataset, path: Path, extend=None) -> dict:
                 for columns in table.indexes:
                     db[table.name].create_index(list(columns))
             _index_search(db)
+            downloads.write_all(db.conn)  # last: the downloads are of the finished tables
         _verify(db)
         return {name: db[name].count for name in TABLES}
     finally:

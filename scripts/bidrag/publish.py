@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import pause
+from . import downloads, pause
 from .build import BuildError, build_database, fsync
 from .dataset import Dataset
 from .formatting import kronor
@@ -200,6 +200,7 @@ def _restore(current: Path, earlier: Path, staged: Path, number: int, published_
                 db[table].insert_all(old)
             db["releases"].insert(_release_row(db, number, published_at, _release_sha(earlier) or "", len(rows)))
             db["changes"].insert_all(rows)
+            downloads.write_all(db.conn)  # of the history just written, not the earlier release's
         problems = [r[0] for r in db.execute("pragma integrity_check") if r[0] != "ok"]
         if problems:
             raise PublishError(f"återställningen klarade inte kontrollen: {'; '.join(problems)}")

@@ -8,6 +8,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.database import Database
 
+from . import downloads
 from .project import Project
 from .schema import TABLES
 
@@ -51,6 +52,7 @@ def metadata(project: Project) -> dict:
         }
         for name, table in TABLES.items()
     }
+    database["tables"][downloads.TABLE] = {"hidden": True}  # served as /exports/*.csv
     return site
 
 
