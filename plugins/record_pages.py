@@ -10,13 +10,23 @@ import json
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
+from bidrag import clock
 from bidrag.site import fetch
 
+# A region page lists its latest decisions and measures and its next deadlines, a bounded number of
+# each whatever the number of decision rounds; the rest are a link away (the search pages, filtered
+# to the region, and the deadlines table).
+DECISIONS_SHOWN = 20
+MEASURES_SHOWN = 10
+DEADLINES_SHOWN = 10
 DECISIONS_OF_REGION = """
 select d.*, exists(select 1 from decision_partners p where p.decision_id = d.id) as partners
-from decisions d where d.region_id = :id order by d.decided_on desc"""
-# A region page lists its latest measures; the rest are on the search page, filtered to the region.
-MEASURES_SHOWN = 10
+from decisions d where d.region_id = :id order by d.decided_on desc, d.id limit :limit"""
+DEADLINES_OF_REGION = """
+select * from deadlines where region_id = :id and due_on >= :today order by due_on, decision_id limit :limit"""
+DEADLINE_COUNTS = """
+select count(*) as all_deadlines, count(*) filter (where due_on >= :today) as upcoming
+from deadlines where region_id = :id"""
 MEASURES_OF_REGION = """
 select m.id, m.title, m.status, m.amount_granted, m.amount_rejected, m.decision_id, m.decided_on
 from measures m where m.region_id = :id order by m.decided_on desc, m.position limit :limit"""
@@ -72,17 +82,19 @@ def extra_template_vars(view_name, table, request, datasette):
 
 async def _region(datasette, region_id):
     params = {"id": region_id}
+    dated = {**params, "today": clock.today().isoformat()}
     totals = await fetch(datasette, "select * from region_totals where region_id = :id", params)
     payments = await fetch(
         datasette, "select year, amount from region_payment_years where region_id = :id order by year", params
     )
     return {
         "totals": totals[0] if totals else None,
-        "decisions": await fetch(datasette, DECISIONS_OF_REGION, params),
+        "decisions": await fetch(datasette, DECISIONS_OF_REGION, {**params, "limit": DECISIONS_SHOWN}),
         "measures": await fetch(datasette, MEASURES_OF_REGION, {**params, "limit": MEASURES_SHOWN}),
         "payments": payments,
         "payment_scale": max([p["amount"] for p in payments] + [1]),
-        "deadlines": await fetch(datasette, "select * from deadlines where region_id = :id order by due_on", params),
+        "deadlines": await fetch(datasette, DEADLINES_OF_REGION, {**dated, "limit": DEADLINES_SHOWN}),
+        "deadline_counts": (await fetch(datasette, DEADLINE_COUNTS, dated))[0],
         "partner_in": await fetch(datasette, PARTNER_IN, params),
         "contact": (await fetch(datasette, "select * from region_contacts where region_id = :id", params) or [None])[0],
     }

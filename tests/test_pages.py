@@ -198,6 +198,35 @@ def synthetic_site(project, tmp_path_factory):
     return make_datasette(project, root / "bidrag.db"), sqlite_utils.Database(root / "bidrag.db")
 
 
+@pytest.mark.parametrize("today", ["2026-06-15", "2027-06-01"])
+async def test_a_region_page_lists_a_bounded_number_and_links_to_the_rest(synthetic_site, monkeypatch, today):
+    from datasette.plugins import pm
+
+    datasette, db = synthetic_site
+    pages = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "record_pages.py")
+    for name in ("DECISIONS_SHOWN", "MEASURES_SHOWN", "DEADLINES_SHOWN"):
+        monkeypatch.setattr(pages, name, 1)  # the bound, small enough for a region of the synthetic site
+    monkeypatch.setenv("BIDRAG_TODAY", today)
+    html = await page(datasette, f"/bidrag/regions/orebro?bounded={today}")  # not the cached page of another test
+    text = visible_text(html)
+    decisions = list(db.query("select id from decisions where region_id = 'orebro' order by decided_on desc, id"))
+    section = html[html.index('id="beslut"') : html.index('id="atgarder"')]
+    listed = [link.rsplit("/", 1)[1] for link in parse(section).links if "/bidrag/decisions/" in link]
+    assert len(decisions) >= 2 and listed[0] == decisions[0]["id"] and decisions[1]["id"] not in listed
+    assert f"Alla {len(decisions)} beslut på sidan Beslut" in text and "/decisions?region=orebro" in parse(html).links
+    deadlines = [
+        r["due_on"] for r in db.query("select due_on from deadlines where region_id = 'orebro' order by due_on")
+    ]
+    upcoming = [day for day in deadlines if day >= today]
+    section = visible_text(html[html.index('id="tidsfrister"') :])
+    assert [long_date(day) in section for day in sorted(set(deadlines))].count(True) == min(1, len(upcoming))
+    if upcoming:
+        assert long_date(upcoming[0]) in section and (len(upcoming) == 1 or f"av {len(upcoming)} kommande" in section)
+    else:
+        assert "Inga kommande tidsfrister." in section
+    assert f"Alla {len(deadlines)} tidsfrister, även passerade" in section
+
+
 async def test_similar_measures_come_from_other_regions_and_share_a_theme_or_words(synthetic_site):
     datasette, db = synthetic_site
     html = await page(datasette, f"/bidrag/measures/{OREBRO}_03")

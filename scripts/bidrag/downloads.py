@@ -29,6 +29,24 @@ CREATE = f"""create table [{TABLE}] (
 ) strict"""
 
 
+# Described like the published tables (the data page documents every table in the file), but
+# hidden from the table list: visitors get these files as /exports/*.csv.
+METADATA = {
+    "title": "Nedladdningar",
+    "description": "CSV-filerna under /exports/ som bygget skrev dem, gzip-komprimerade, med storlek och "
+    "SHA-256-summa. Samma rader som tabellerna; webbplatsen skickar dem härifrån.",
+    "columns": {
+        "path": "Filens adress under /exports/, t.ex. measures.csv eller excel/measures.csv.",
+        "table_name": "Tabellen som filen innehåller.",
+        "variant": "plain: komma som avgränsare; excel: semikolon, byte order mark och inga formler.",
+        "size": "Filens storlek i byte, okomprimerad.",
+        "sha256": "SHA-256-summan av den okomprimerade filen, samma som i datapaketet.",
+        "body_gzip": "Filen, gzip-komprimerad.",
+    },
+    "hidden": True,
+}
+
+
 def path_of(table: str, variant: str) -> str:
     return f"excel/{table}.csv" if variant == "excel" else f"{table}.csv"
 

@@ -52,7 +52,7 @@ def metadata(project: Project) -> dict:
         }
         for name, table in TABLES.items()
     }
-    database["tables"][downloads.TABLE] = {"hidden": True}  # served as /exports/*.csv
+    database["tables"][downloads.TABLE] = downloads.METADATA
     return site
 
 
