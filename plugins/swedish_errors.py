@@ -115,9 +115,15 @@ def _english(exception: BaseException) -> str:
     return str(exception.args[0]) if exception.args else ""
 
 
+# The scope key that marks a page's first attempt: a 503 then is held back and the page asked once more.
+FIRST_ATTEMPT = "bidrag.first_attempt"
+_ASKED_AGAIN = " (not sent: asked once more)"
+
+
 def log_error(request: Request, status: int, exception: BaseException | None, note: str = "") -> None:
-    """One line per error; for a 500 also where it happened, never a traceback per request."""
-    where = ""
+    """One line per error; for a 500 also where it happened, never a traceback per request. A 503 held
+    back for a second attempt says so: the visitor may well get the page."""
+    where = _ASKED_AGAIN if status == 503 and request.scope.get(FIRST_ATTEMPT) else ""
     trace = _innermost(exception) if exception is not None and status == 500 else None
     if trace is not None:
         where = f" at {trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
@@ -250,17 +256,21 @@ class _Guard:
         return (self.held["status"], english)
 
 
-async def _answer(app, scope, receive, send, request, retry: bool) -> "_Guard":
+async def _answer(app, scope, receive, send, retry: bool) -> "_Guard":
     """One attempt at the response. With retry, a page of ours whose query was cut off by the time
     limit (a busy machine, not a costly query: ours are bounded) is not sent, so it can be asked
-    for once more; a visitor's own SQL gets its 503 at once."""
+    for once more; a visitor's own SQL gets its 503 at once. Each attempt logs its own line."""
+    scope = {**scope, FIRST_ATTEMPT: retry}
+    request = Request(scope, receive)
     guard = _Guard(scope, send, hold_interrupted=retry)
     try:
         await app(scope, receive, guard.send)
     except Exception as exception:  # noqa: BLE001 - whatever escapes Datasette gets a page, not a traceback
         status = status_of(exception)
         log_error(request, status, exception)
-        if not guard.started:
+        if retry and status == 503 and not guard.started:
+            guard.interrupted = True  # as for a 503 page: held back, asked once more
+        elif not guard.started:
             await (await error_response(guard.datasette, request, status, _english(exception))).asgi_send(send)
         return guard
     if guard.replacement is not None:
@@ -286,9 +296,9 @@ def asgi_wrapper(datasette):
             if is_debug_path(scope["path"]):
                 log_error(request, 404, None, "debug page")
                 return await (await error_response(datasette, request, 404)).asgi_send(send)
-            guard = await _answer(app, scope, receive, send, request, retry=not runs_visitor_sql(request))
-            if guard.interrupted:  # the second time too: the 503 is the answer
-                guard = await _answer(app, scope, receive, send, request, retry=False)
+            guard = await _answer(app, scope, receive, send, retry=not runs_visitor_sql(request))
+            if guard.interrupted:  # cut off: asked once more; the second answer is sent, whatever it is
+                await _answer(app, scope, receive, send, retry=False)
 
         return guarded
 

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 
@@ -171,7 +172,7 @@ def test_a_release_that_fails_its_smoke_test_is_not_published(site_workspace):
     result = run_cli(site_workspace, "publish")
     assert result.exit_code == 1 and "provkörningen" in result.stderr
     assert fingerprint(site) == before
-    assert [p.name for p in site.published()] == ["0001.db"]
+    assert [p.name for p in site.published()] == ["0001.db"] and not site.staging.exists()
 
 
 def test_a_publish_killed_midway_leaves_the_live_site_untouched(site_workspace):
@@ -317,7 +318,7 @@ def test_two_publishes_at_once_one_is_refused_and_the_history_is_complete(site_w
     assert first.wait(timeout=300) == 0, first.stderr.read().decode()
     for refused in (second, rollback):
         assert refused.exit_code == 1 and "en annan publicering eller återställning pågår" in refused.stderr
-        assert f"process {first.pid}" in refused.stderr
+        assert f"låset {site.root / '.lock'} hålls av process {first.pid}" in refused.stderr
     assert os.readlink(site.live) == "releases/0003.db"
     assert [r["id"] for r in sqlite_utils.Database(site.live)["releases"].rows] == [1, 2, 3]
     assert [e["release"] for e in site.entries() if e["action"] == "live"] == ["0001.db", "0002.db", "0003.db"]
@@ -379,3 +380,89 @@ def test_a_link_moved_while_a_publish_builds_stops_it_before_the_switch(site_wor
         process.stderr.read().decode()
     )
     assert os.readlink(site.live) == "releases/0001.db" and not site.release("0003.db").exists()
+
+
+def lose_a_decision(path) -> None:
+    """Damage to a live file after its switch (a disk, a hand): one decision fewer than the release holds."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("delete from decisions where id = ?", (OREBRO,))
+    connection.close()
+
+
+def published_after_damage(project, *arguments) -> subprocess.CompletedProcess:
+    """bidrag <arguments>, its live file damaged at the switch: the smoke test after the switch fails."""
+    step = f"{arguments[0]}.switched"
+    process = paused(project, step, *arguments)
+    lose_a_decision(site_of(project).live)
+    (project.root / "pauses" / f"{step}.release").touch()
+    stderr = process.stderr.read().decode()
+    return subprocess.CompletedProcess(process.args, process.wait(timeout=300), "", stderr)
+
+
+async def test_a_release_that_fails_after_the_switch_is_undone_and_rollback_still_lands_right(site_workspace):
+    from bidrag.site import make_datasette
+
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    failed = published_after_damage(site_workspace, "publish", "--allow-synthetic")
+    assert failed.returncode == 1, failed.stderr
+    assert "webbplatsen klarade inte provkörningen efter bytet" in failed.stderr
+    assert "releases/0002.db är publicerad igen" in failed.stderr
+    assert "/bidrag/decisions.json listar 21 beslut, väntat 22" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert os.readlink(site.live) == "releases/0002.db" and not site.release("0003.db").exists()
+    assert not site.staging.exists()
+    # The journal says 0003 was switched to and then abandoned: what was live is 0001, 0002 again.
+    assert [(e["action"], e["release"]) for e in site.entries()][-3:] == [
+        ("publish", "0003.db"),
+        ("live", "0003.db"),
+        ("abandoned", "0003.db"),
+    ]
+    assert site.history() == ["0001.db", "0002.db"]
+    # The live site's history, changes and feeds are release 2's.
+    db = sqlite_utils.Database(site.live)
+    assert [r["id"] for r in db["releases"].rows] == [1, 2]
+    assert {r["release_id"] for r in db["changes"].rows} == {1, 2}
+    feed = (await make_datasette(site_workspace, site.live).client.get("/feeds/changes.json")).json()
+    assert feed["items"][0]["title"] == "Ändrat beslut: Region Örebro län (publicering 2)"
+    # A rollback goes back from 2 to 1, never to the abandoned 3, and numbers on past it.
+    rolled = run_cli(site_workspace, "rollback")
+    assert rolled.exit_code == 0, rolled.stderr
+    assert os.readlink(site.live) == "releases/0004.db"
+    assert (granted(site.live), decisions_in(site.live)) == (34_870_000, 1)
+    rolled_db = sqlite_utils.Database(site.live)
+    assert [r["id"] for r in rolled_db["releases"].rows] == [1, 2, 4]
+    withdrawn = [r["summary"] for r in rolled_db["changes"].rows_where("release_id = 4")]
+    assert withdrawn and all(s.startswith("Publicering 2 återkallad: ") for s in withdrawn)
+    assert_nothing_never_live_is_kept(site)
+
+
+def test_a_first_release_that_fails_after_the_switch_leaves_nothing_live(site_workspace):
+    site = site_of(site_workspace)
+    failed = published_after_damage(site_workspace, "publish")
+    assert failed.returncode == 1, failed.stderr
+    assert "webbplatsen klarade inte provkörningen efter bytet" in failed.stderr
+    assert "ingen tidigare version fanns, så ingen version är publicerad" in failed.stderr
+    assert not site.live.exists() and not site.live.is_symlink()
+    assert site.history() == [] and site.published() == []
+    assert run_cli(site_workspace, "rollback").exit_code == 1
+    # The next publish works; it never reuses the number a visitor may have seen for a moment.
+    again = run_cli(site_workspace, "publish")
+    assert again.exit_code == 0, again.stderr
+    assert os.readlink(site.live) == "releases/0002.db"
+    assert [r["id"] for r in sqlite_utils.Database(site.live)["releases"].rows] == [2]
+    assert site.history() == ["0002.db"]
+
+
+def test_a_rollback_that_fails_after_the_switch_is_undone(site_workspace):
+    site = two_releases(site_workspace)
+    failed = published_after_damage(site_workspace, "rollback")
+    assert failed.returncode == 1, failed.stderr
+    assert "webbplatsen klarade inte provkörningen efter bytet; releases/0002.db är publicerad igen" in failed.stderr
+    assert "/bidrag/decisions.json listar 0 beslut, väntat 1" in failed.stderr
+    assert os.readlink(site.live) == "releases/0002.db" and granted(site.live) == 34_000_000
+    assert site.history() == ["0001.db", "0002.db"] and not site.release("0003.db").exists()
+    again = run_cli(site_workspace, "rollback")
+    assert again.exit_code == 0, again.stderr
+    assert os.readlink(site.live) == "releases/0004.db" and granted(site.live) == 34_870_000
+    assert [r["id"] for r in sqlite_utils.Database(site.live)["releases"].rows] == [1, 2, 4]

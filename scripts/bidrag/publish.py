@@ -130,10 +130,12 @@ def _dry_run(dataset: Dataset, site: Site, published_at: str, allow_synthetic: b
 
 
 def _commit(project: Project, site: Site, staged: Path, decisions: int, action: str, step: str, **details) -> Path:
-    """Smoke-test the staged release, switch to it, smoke-test the live site; undo the switch on failure."""
+    """Smoke-test the staged release, switch to it, smoke-test the live site; undo the switch on failure.
+    Whatever fails, the staging directory is left empty."""
     try:
         _smoke_test(project, staged, decisions)
     except Exception as error:
+        site.clear_staging()  # a release that failed is not kept for anyone to take for a tested one
         raise PublishError(f"den nya versionen klarade inte provkörningen: {error}") from error
     pause.point(f"{step}.tested")
     previous = site._points_at()
@@ -142,9 +144,13 @@ def _commit(project: Project, site: Site, staged: Path, decisions: int, action: 
         _smoke_test(project, site.live, decisions)
     except Exception as error:
         site.undo(final, previous)
-        raise PublishError(
-            f"webbplatsen klarade inte provkörningen efter bytet; {previous or 'ingen'} återställd: {error}"
-        ) from error
+        site.clear_staging()
+        restored = (
+            f"releases/{previous} är publicerad igen"
+            if previous
+            else "ingen tidigare version fanns, så ingen version är publicerad"
+        )
+        raise PublishError(f"webbplatsen klarade inte provkörningen efter bytet; {restored}: {error}") from error
     site.clear_staging()  # the build's lock file
     pause.point(f"{step}.verified")
     return final

@@ -79,8 +79,8 @@ class Site:
                 lock.seek(0)
                 holder = lock.read().strip() or "okänd"
                 raise SiteError(
-                    f"en annan publicering eller återställning pågår i {self.root} (process {holder}); "
-                    "försök igen när den är klar"
+                    f"en annan publicering eller återställning pågår i {self.root}: låset {lock.name} hålls av "
+                    f"process {holder}; försök igen när den är klar"
                 ) from None
             lock.truncate(0)
             lock.write(str(os.getpid()))
