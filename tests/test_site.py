@@ -209,3 +209,33 @@ async def test_the_themes_facet_counts_like_the_build_time_table(datasette, buil
     assert counted == expected and sum(counted.values()) > 0
     assert all("themes__arraycontains=" in r["toggle_url"] for r in facet["results"])
     assert "themes" not in response.json().get("facets_timed_out", [])
+
+
+def test_rows_only_shapes_skip_facets_and_the_count():
+    from importlib import import_module
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    try:
+        lean = import_module("lean_shapes")
+    finally:
+        sys.path.pop(0)
+    assert lean.lean_query("/bidrag/measures.json", b"_shape=array&status=avslagen") == (
+        b"_shape=array&status=avslagen&_nofacet=1&_nocount=1"
+    )
+    assert (
+        lean.lean_query("/bidrag/measures.json", b"_shape=object&_nocount=0") == b"_shape=object&_nocount=0&_nofacet=1"
+    )
+    assert lean.lean_query("/bidrag/measures.json", b"status=avslagen") is None  # objects: facets and count shown
+    assert lean.lean_query("/bidrag/measures", b"_shape=array") is None
+
+
+async def test_the_array_shape_holds_the_same_rows_page_by_page(datasette):
+    whole = (await datasette.client.get("/bidrag/measures.json?_shape=objects&_size=max")).json()
+    assert whole["facet_results"] and whole["filtered_table_rows_count"] == len(whole["rows"])  # objects keep their facets
+    rows, path = [], "/bidrag/measures.json?_shape=array&_size=3"
+    while path:
+        response = await datasette.client.get(path)
+        rows += response.json()
+        link = response.headers.get("link", "")
+        path = link[link.index("/bidrag") : link.index(">")] if 'rel="next"' in link else None
+    assert rows == whole["rows"] and len(rows) > 3

@@ -9,6 +9,7 @@ The load generator runs on the same machine, so it takes some of the CPU from th
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import shutil
@@ -20,6 +21,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import datasette
 import httpx
@@ -86,13 +88,31 @@ end
 """
 
 
+# For unique addresses: the paths, made beforehand, taken in turn (far more than a run can ask for).
+_WRK_PATHS = """
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format(nil, paths[(i - 1) % #paths + 1])
+end
+"""
+_UNIQUE_PATHS = 50_000
+
+
 def load(url, concurrency: int, seconds: float) -> dict:
     """url: one address, or a function of the request number giving a new address each time."""
     wrk = shutil.which("wrk")
-    if wrk is None or callable(url):
+    if wrk is None:
         return asyncio.run(_load(url, concurrency, seconds))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_WRK_REPORT)
+        if callable(url):
+            first = urlsplit(url(0))
+            paths = (urlsplit(url(i)) for i in range(1, _UNIQUE_PATHS))
+            targets = (p.path + (f"?{p.query}" if p.query else "") for p in paths)
+            script.write("paths = {" + ",".join(json.dumps(t) for t in targets) + "}\n")
+            script.write(_WRK_PATHS)
+            url = f"{first.scheme}://{first.netloc}/"
     try:
         subprocess.run([wrk, "-t1", f"-c{concurrency}", "-d1s", url], capture_output=True, check=True)  # warm up
         output = subprocess.run(
