@@ -85,7 +85,12 @@ def start_balanced(project: Project, db_path: Path, log: Path, processes: int = 
             env={**os.environ, "BIDRAG_BASE_URL": BASE_URL},
         )
     base = f"http://127.0.0.1:{port}"
-    wait_until_answering(f"{base}/-/health.json", process, log)
+    try:
+        wait_until_answering(f"{base}/-/health.json", process, log)
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=60)
+        raise
     return Balanced(process, base, log)
 
 
@@ -249,11 +254,13 @@ def test_when_one_process_ends_all_stop_and_the_command_fails(balanced_project, 
 
 def test_sigterm_stops_every_process_and_exits_zero(balanced_project, tmp_path):
     server = start_balanced(*balanced_project, tmp_path / "serve.log")
-    children = server.children()
-    command = children[server.nginx()].replace(b"\0", b" ").split()  # nginx rewrites its title
-    run_dir = Path(command[command.index(b"-p") + 1].decode())
-    assert (run_dir / "nginx.conf").exists()
-    assert stop(server) == 0
+    try:
+        children = server.children()
+        command = children[server.nginx()].replace(b"\0", b" ").split()  # nginx rewrites its title
+        run_dir = Path(command[command.index(b"-p") + 1].decode())
+        assert (run_dir / "nginx.conf").exists()
+    finally:
+        assert stop(server) == 0
     assert all(gone(pid) for pid in children)
     assert refused(server.base)
     assert not run_dir.exists()
