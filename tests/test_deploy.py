@@ -1,5 +1,6 @@
 """The Docker image's recipe: pinned, and its command serves the site. (No Docker engine runs here,
-so the image itself is not built; its command is run as the image would run it.)"""
+so the image itself is not built; its command is run as the image would run it, with the image's
+environment: two processes behind nginx, checked by the image's HEALTHCHECK.)"""
 
 import json
 import os
@@ -11,7 +12,8 @@ import time
 import tomllib
 import urllib.request
 
-from bidrag.browser import free_port
+from bidrag.balanced import find_nginx
+from bidrag.browser import free_consecutive_ports
 
 from .conftest import ROOT
 
@@ -39,6 +41,25 @@ def test_image_copies_the_site_configuration():
     assert "inspect" not in re.sub(r"^#.*$", "", DOCKERFILE, flags=re.M)
 
 
+def test_image_has_nginx_and_serves_through_it_as_its_own_user():
+    assert "apt-get install -y --no-install-recommends nginx" in DOCKERFILE
+    assert re.search(r"^USER bidrag$", DOCKERFILE, re.M)
+    assert int(image_environment()["BIDRAG_PROCESSES"]) >= 2
+
+
+def image_environment() -> dict[str, str]:
+    """What the Dockerfile's ENV lines set."""
+    return dict(re.findall(r"(\w+)=(\S+)", "\n".join(re.findall(r"^ENV (.*)$", DOCKERFILE, re.M))))
+
+
+def health_check(port: int) -> subprocess.CompletedProcess:
+    """The Dockerfile's HEALTHCHECK command, against the given port instead of 8001."""
+    text = re.search(r"^HEALTHCHECK .*?CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.M | re.S).group(1)
+    command = [part.replace(":8001/", f":{port}/") for part in json.loads(text)]
+    assert command[0] == "python" and f":{port}/-/health.json" in command[-1]
+    return subprocess.run([sys.executable, *command[1:]], capture_output=True, timeout=60)
+
+
 def image_command(app, port: int) -> list[str]:
     """The Dockerfile's CMD, with /app the given directory and a free loopback port."""
     command = json.loads(re.search(r"^CMD (\[.*?\])$", DOCKERFILE.replace("\\\n", ""), re.M | re.S).group(1))
@@ -49,14 +70,19 @@ def image_command(app, port: int) -> list[str]:
     return arguments
 
 
-def wait_for_server(process, url: str):
+def wait_for_server(process, url: str, log):
     for _ in range(1200):  # a bounded wait for the server to start, however busy the machine
         try:
             return urllib.request.urlopen(url)
         except OSError:
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]
+            assert process.poll() is None, log.read_text("utf-8", errors="replace")[-2000:]
             time.sleep(0.1)
     raise AssertionError("the server from the Docker command never answered")
+
+
+def granted(url: str) -> set[int]:
+    """The grant in four requests in a row: the proxy takes idle processes in turn, so every process answers."""
+    return {json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] for _ in range(4)}
 
 
 def test_the_image_serves_its_release_and_follows_a_mounted_site_without_a_restart(site_workspace, tmp_path):
@@ -79,26 +105,34 @@ def test_the_image_serves_its_release_and_follows_a_mounted_site_without_a_resta
     mounted = image / "build" / "site"
     shutil.rmtree(mounted)
     mounted.symlink_to(site_workspace.root / "build" / "site")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bidrag", *image_command(image, port)],
-        cwd=image,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    find_nginx()  # fails the test, saying that Debian's nginx is missing
+    environment = {**os.environ, **image_environment()}
+    port = free_consecutive_ports(int(environment["BIDRAG_PROCESSES"]) + 1)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:  # a file, not a pipe nobody reads: the processes log every request
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bidrag", *image_command(image, port)],
+            cwd=image,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
     url = f"http://127.0.0.1:{port}/bidrag/decisions.json?_shape=array"
     try:
-        response = wait_for_server(process, url)
+        response = wait_for_server(process, url, log)
+        assert response.headers["server"] == "nginx"  # through the proxy
+        assert health_check(port).returncode == 0
         assert json.loads(response.read())[0]["amount_granted"] == 34_870_000
         assert response.headers["cache-control"] == "max-age=300"
         correct_the_fall_prevention_grant(site_workspace)
         assert run_cli(site_workspace, "publish").exit_code == 0
-        assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_000_000
+        assert granted(url) == {34_000_000}
         assert run_cli(site_workspace, "rollback").exit_code == 0
-        assert json.loads(urllib.request.urlopen(url).read())[0]["amount_granted"] == 34_870_000
+        assert granted(url) == {34_870_000}
         health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/health.json").read())
         assert health["database"] == "bidrag" and health["immutable"] is True  # /-/databases.json is closed
         assert health["file"] == "0003.db"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        assert process.wait(timeout=60) == 0
+    assert health_check(port).returncode != 0  # a stopped site fails the health check

@@ -37,6 +37,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_consecutive_ports(count: int) -> int:
+    """The first of count consecutive free loopback ports (`bidrag serve --processes N` takes port..port+N)."""
+    for _ in range(100):
+        first = free_port()
+        sockets = [socket.socket() for _ in range(count)]
+        try:
+            for port, sock in enumerate(sockets, start=first):
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
 def start_datasette(arguments: list[str], port: int, timeout: float = 30.0) -> subprocess.Popen:
     """Run `datasette` with arguments and return once it answers on 127.0.0.1:port.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .balanced import BalancedServeError, serve_balanced
 from .build import BuildError, build_database
 from .dataset import Dataset, load_dataset
 from .extract import NotADecision, UnreadableDocument, Vocabularies, VocabularyError, extract_draft
@@ -259,12 +260,22 @@ def screenshots(project, out):
     help="Databasfil att visa, med namnet bidrag.db (standard: build/bidrag.db; "
     "den publicerade: build/site/bidrag.db).",
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="BIDRAG_PROCESSES",
+    help="Antal Datasette-processer. Fler än 1: processerna på portarna efter --port (på 127.0.0.1) "
+    "och Debians nginx på --port framför dem, som fördelar efter öppna anslutningar.",
+)
 @click.pass_obj
-def serve(project, host, port, db_path):
+def serve(project, host, port, db_path, processes):
     """Visa webbplatsen med Datasette (bygg först med `bidrag build`).
 
     Servern följer länken build/site/bidrag.db: en ny publicering eller återställning visas från
-    nästa förfrågan, utan omstart.
+    nästa förfrågan, utan omstart. Med --processes 2 eller fler avslutas kommandot med kod 1 om
+    någon process slutar (så att den som startade det kan starta om alltihop); SIGTERM stoppar alla.
     """
     db_path = db_path or project.db_path
     if not db_path.exists():
@@ -273,5 +284,10 @@ def serve(project, host, port, db_path):
         arguments = serve_arguments(project, host, port, db_path)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    if processes > 1:
+        try:
+            sys.exit(serve_balanced(project, host, port, db_path, processes, _say))
+        except BalancedServeError as error:
+            raise click.ClickException(str(error)) from None
     _say(f"Webbplatsen visas på http://{host}:{port}/ (avsluta med Ctrl-C)")
     os.execv(sys.executable, [sys.executable, "-m", "datasette", *arguments])
