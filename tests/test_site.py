@@ -211,27 +211,44 @@ async def test_the_themes_facet_counts_like_the_build_time_table(datasette, buil
     assert "themes" not in response.json().get("facets_timed_out", [])
 
 
-def test_rows_only_shapes_skip_facets_and_the_count():
-    from importlib import import_module
+def plugin(name: str):
+    """One of plugins/ as Datasette loaded it (the datasette fixture has loaded them)."""
+    from datasette.plugins import pm
 
-    sys.path.insert(0, str(ROOT / "plugins"))
-    try:
-        lean = import_module("lean_shapes")
-    finally:
-        sys.path.pop(0)
-    assert lean.lean_query("/bidrag/measures.json", b"_shape=array&status=avslagen") == (
+    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == f"{name}.py")
+
+
+def test_rows_only_shapes_skip_facets_and_the_count(datasette):
+    lean = plugin("lean_shapes").lean_query
+    assert lean("/bidrag/measures.json", b"_shape=array&status=avslagen") == (
         b"_shape=array&status=avslagen&_nofacet=1&_nocount=1"
     )
-    assert (
-        lean.lean_query("/bidrag/measures.json", b"_shape=object&_nocount=0") == b"_shape=object&_nocount=0&_nofacet=1"
+    assert lean("/bidrag/measures.json", b"_shape=object&_nocount=0") == b"_shape=object&_nocount=0&_nofacet=1"
+    assert lean("/bidrag/measures.json", b"status=avslagen") is None  # objects: facets and count shown
+    assert lean("/bidrag/measures", b"_shape=array") is None
+
+
+def test_a_facet_is_asked_for_once(datasette):
+    once = plugin("single_facets").single_facets
+    assert once("/bidrag/measures", b"_facet=status&_facet=title&_facet=title&x=1") == b"_facet=title&x=1"
+    assert once("/bidrag/measures.json", b"_facet=title") is None  # nothing repeated: the query as it was
+    assert once("/bidrag/nope", b"_facet=status") is None
+
+
+async def test_a_facet_the_table_shows_is_shown_once(datasette):
+    shown = (await datasette.client.get("/bidrag/measures.json?_facet=status&_facet=title&_facet=title")).json()
+    assert sorted(shown["facet_results"]) == sorted(
+        ["status", "region_id", "reason_category", "decided_on", "themes", "title"]
     )
-    assert lean.lean_query("/bidrag/measures.json", b"status=avslagen") is None  # objects: facets and count shown
-    assert lean.lean_query("/bidrag/measures", b"_shape=array") is None
+    html = (await datasette.client.get("/bidrag/measures?_facet=status&_facet=status")).text
+    assert html.count('id="facet-status"') == 1 and html.count('class="facet-info"') == 5
 
 
 async def test_the_array_shape_holds_the_same_rows_page_by_page(datasette):
     whole = (await datasette.client.get("/bidrag/measures.json?_shape=objects&_size=max")).json()
-    assert whole["facet_results"] and whole["filtered_table_rows_count"] == len(whole["rows"])  # objects keep their facets
+    assert whole["facet_results"] and whole["filtered_table_rows_count"] == len(
+        whole["rows"]
+    )  # objects keep their facets
     rows, path = [], "/bidrag/measures.json?_shape=array&_size=3"
     while path:
         response = await datasette.client.get(path)

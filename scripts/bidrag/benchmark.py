@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 import datasette
 import httpx
 
-from .browser import free_port, start_datasette
+from .balanced import BalancedServeError, find_nginx
+from .browser import free_consecutive_ports, free_port, start_datasette
 from .project import Project
 from .site import serve_arguments
 from .synthetic import write_synthetic_tree
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ANALYSIS_MARKER = "<!-- analysis: kept when make bench rewrites the figures above -->"
 
 
+STATUS_KEYS = ("granted", "partly_granted", "rejected")  # the search page's status keys in the URL
 SEARCHES = ("taligenk%C3%A4nning", "robot", "sensor", "triagering", "journal", "schema", "hemsjukv%C3%A5rd")
 
 
@@ -61,6 +63,13 @@ def endpoints(ids: dict) -> list[tuple[str, str, bool, bool, object]]:
             False,
             False,
             lambda i: f"/bidrag/measures?_search={SEARCHES[i % len(SEARCHES)]}&_nonce={i}",
+        ),
+        (
+            "Söksidan",
+            "/measures?q=robot",
+            False,
+            False,
+            lambda i: f"/measures?q={SEARCHES[i % len(SEARCHES)]}&status={STATUS_KEYS[i % 3]}&_nonce={i}",
         ),
         ("Goda exempel", "/good_examples", False, False, varied("/good_examples")),
         ("Avslag", "/rejections", False, False, varied("/rejections")),
@@ -275,6 +284,7 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
     pages = endpoints(built["ids"])
     prerender(site_url, [path for _, path, *_ in pages], workdir / "static")
     static, static_port = _start_static(workdir / "static")
+    balanced, balanced_url = _start_balanced(built["db"])
     rows = []
     try:
         for name, path, is_json, shared, unique in pages:
@@ -284,19 +294,50 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
             row["static"] = load(f"http://127.0.0.1:{static_port}{path}", concurrency, seconds)
             row["unique"] = load(lambda i, unique=unique: site_url + unique(i), concurrency, seconds)
             row["bare"] = load(lambda i, unique=unique: bare_url + unique(i), concurrency, seconds) if shared else None
+            row["balanced"] = (
+                load(lambda i, unique=unique: balanced_url + unique(i), concurrency, seconds) if balanced else None
+            )
             rows.append(row)
             print("  " + _line(row), flush=True)
         built.update(site_peak_mb=_peak_rss_mb(site.pid), bare_peak_mb=_peak_rss_mb(bare.pid))
     finally:
-        for process in (site, bare, static):
-            process.terminate()
-            process.wait(timeout=10)
+        for process in (site, bare, static, balanced):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
     return rows
+
+
+def _start_balanced(db: Path) -> tuple[subprocess.Popen | None, str]:
+    """`bidrag serve --processes 2` (nginx in front of two processes), as the Docker image runs it;
+    None without nginx."""
+    try:
+        find_nginx()
+    except BalancedServeError:
+        return None, ""
+    port = free_consecutive_ports(3)
+    command = [sys.executable, "-m", "bidrag", "--root", str(ROOT), "serve", "--processes", "2"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/-/health.json", timeout=5).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("bidrag serve --processes 2 did not start")
 
 
 def _line(row: dict) -> str:
     r, st, u, b = row["repeat"], row["static"], row["unique"], row["bare"]
     bare = f"bar {b['rps']:.1f}/s p95 {b['p95']:.0f} ms" if b else "bar –"
+    bal = row.get("balanced")
+    bare += f" | balanserad {bal['rps']:.1f}/s p95 {bal['p95']:.0f} ms" if bal else ""
     return (
         f"{row['name']:20} upprepad {r['rps']:7.1f}/s p95 {r['p95']:6.1f} ms | statisk {st['rps']:7.1f}/s p95 "
         f"{st['p95']:6.1f} ms | unik {u['rps']:6.1f}/s p95 {u['p95']:7.1f} ms | {bare} | CPU {row['cpu_ms']:.0f} ms"
@@ -396,8 +437,9 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
         "served by a Python static server (uvicorn with Datasette's file sender: *static*), a new address for "
         "every request (*unique*: varying filters, search terms or a `_nonce`, so no cache helps), and the "
         "unique addresses against a bare `datasette serve --immutable` on the same file (*bare*, where it serves "
-        "the page). *CPU* is the server's CPU time for one uncached request, one at a time. The load generator "
-        "runs on the same machine and takes CPU from the servers; nginx was not installed.",
+        "the page), and through `bidrag serve --processes 2` (*balanced*: two processes behind nginx, as the "
+        "Docker image runs). *CPU* is the server's CPU time for one uncached request, one at a time. The load "
+        "generator runs on the same machine and takes CPU from the servers.",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GiB; {info['os']}; Python "
         f"{info['python']}, SQLite {info['sqlite']}, Datasette {info['datasette']}.",
@@ -422,14 +464,15 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
             continue
         lines += [
             "| endpoint | repeat req/s | repeat p95 | static req/s | static p95 | unique req/s | unique p95 "
-            "| bare req/s | bare p95 | CPU per request | errors |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| bare req/s | bare p95 | balanced unique req/s | balanced unique p95 | CPU per request | errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in r["rows"]:
-            errors = row["repeat"]["errors"] + row["unique"]["errors"]
+            errors = sum(row[k]["errors"] for k in ("repeat", "unique", "balanced") if row.get(k))
             lines.append(
                 f"| {row['name']} (`{row['path']}`) | {_cells(row['repeat'])} | {_cells(row['static'])} | "
-                f"{_cells(row['unique'])} | {_cells(row['bare'])} | {row['cpu_ms']:.0f} ms | {errors} |"
+                f"{_cells(row['unique'])} | {_cells(row['bare'])} | {_cells(row.get('balanced'))} | "
+                f"{row['cpu_ms']:.0f} ms | {errors} |"
             )
     lines += _growth(results)
     return "\n".join(lines) + "\n"
