@@ -39,7 +39,7 @@ lock: $(STAMP)
 		--generate-hashes --no-header -o requirements.lock
 
 # Speed of the site against bare Datasette at 1x, 10x and 100x a decision round (minutes; not in make test).
-bench: $(STAMP)
+bench: $(STAMP) debian-packages
 	$(BIN)/python -m bidrag.benchmark --write BENCHMARKS.md
 
 # 10 minutes at 10x with 10 clients against one server: zero errors, memory growth under 10 % (not in make test).
