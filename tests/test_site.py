@@ -219,7 +219,7 @@ def plugin(name: str):
 
 
 def test_rows_only_shapes_skip_facets_and_the_count(datasette):
-    lean = plugin("lean_shapes").lean_query
+    lean = plugin("query_rewrites").lean_query
     assert lean("/bidrag/measures.json", b"_shape=array&status=avslagen") == (
         b"_shape=array&status=avslagen&_nofacet=1&_nocount=1"
     )
@@ -229,7 +229,7 @@ def test_rows_only_shapes_skip_facets_and_the_count(datasette):
 
 
 def test_a_facet_is_asked_for_once(datasette):
-    once = plugin("single_facets").single_facets
+    once = plugin("query_rewrites").single_facets
     assert once("/bidrag/measures", b"_facet=status&_facet=title&_facet=title&x=1") == b"_facet=title&x=1"
     assert once("/bidrag/measures.json", b"_facet=title") is None  # nothing repeated: the query as it was
     assert once("/bidrag/nope", b"_facet=status") is None

@@ -1,0 +1,67 @@
+"""Query rewrites that save Datasette work whose result would be thrown away, applied before it reads
+the query and inside the response cache, which keys on the URL asked for.
+
+- Rows-only JSON shapes (?_shape=array, arrayfirst, object): Datasette runs every facet of a table
+  and the full count, then drops them (25 ms of SQL per request at 100x). They get Datasette's own
+  _nofacet=1 and _nocount=1: the same rows at a third of the cost.
+- Each facet once: a ?_facet= naming a facet the table already shows (bidrag.schema's display
+  facets), or one named twice, is dropped; Datasette 0.65 computed it again and showed it twice.
+"""
+
+import re
+from urllib.parse import parse_qsl, urlencode
+
+from datasette import hookimpl
+
+from bidrag.schema import TABLES
+from bidrag.site import DATABASE
+
+ROWS_ONLY = {"array", "arrayfirst", "object"}
+SKIPPED = (("_nofacet", "1"), ("_nocount", "1"))
+_TABLE_PATH = re.compile(rf"^/{DATABASE}/(?P<table>[a-z_]+)(\.json|\.csv)?$")
+
+
+def lean_query(path: str, query_string: bytes) -> bytes | None:
+    """The query string with the switches added, or None when the request is not such a shape."""
+    if not path.endswith(".json"):
+        return None
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    if dict(pairs).get("_shape") not in ROWS_ONLY:
+        return None
+    present = {name for name, _ in pairs}
+    return urlencode(pairs + [pair for pair in SKIPPED if pair[0] not in present]).encode("latin-1")
+
+
+def single_facets(path: str, query_string: bytes) -> bytes | None:
+    """The query string without repeated facets, or None when nothing is repeated."""
+    match = _TABLE_PATH.match(path)
+    if not match or match["table"] not in TABLES or b"_facet" not in query_string:
+        return None
+    shown = {f for f in TABLES[match["table"]].display.get("facets", []) if isinstance(f, str)}  # not {"array": ...}
+    pairs, kept = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True), []
+    for name, value in pairs:
+        if name == "_facet":
+            if value in shown:
+                continue
+            shown.add(value)
+        kept.append((name, value))
+    return urlencode(kept).encode("latin-1") if len(kept) < len(pairs) else None
+
+
+REWRITES = (lean_query, single_facets)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def rewritten(scope, receive, send):
+            if scope["type"] == "http":
+                for rewrite in REWRITES:
+                    query = rewrite(scope["path"], scope.get("query_string", b""))
+                    if query is not None:
+                        scope = {**scope, "query_string": query}
+            return await app(scope, receive, send)
+
+        return rewritten
+
+    return wrap
