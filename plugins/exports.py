@@ -41,8 +41,23 @@ def _chunk(rowid: int, offset: int):
 
 
 def _accepts_gzip(request) -> bool:
-    codings = [part.split(";")[0].strip() for part in request.headers.get("accept-encoding", "").split(",")]
-    return "gzip" in codings and "gzip;q=0" not in request.headers.get("accept-encoding", "").replace(" ", "")
+    """RFC 9110 §12.5.3: gzip (or *) listed with a q-value above zero; a named gzip beats *."""
+    weights = {}
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, *params = (piece.strip() for piece in part.split(";"))
+        weights[coding.lower()] = _quality(params)
+    return (weights["gzip"] if "gzip" in weights else weights.get("*", 0.0)) > 0
+
+
+def _quality(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0
 
 
 async def table_csv(datasette, request):

@@ -292,6 +292,26 @@ async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, mon
     assert "x-content-type-options" in again.headers
 
 
+@pytest.mark.parametrize(
+    "accept, gzipped",
+    [
+        ("gzip;q=0.5", True),
+        ("br, GZIP ; q=1.0", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.0, identity", False),
+        ("*;q=0.3, gzip;q=0", False),
+        ("deflate, br", False),
+        ("gzip;q=nonsense", False),
+    ],
+)
+async def test_gzip_is_sent_where_accept_encoding_gives_it_a_weight_above_zero(published, accept, gzipped):
+    datasette, _ = published
+    response = await datasette.client.get("/exports/decisions.csv", headers={"accept-encoding": accept})
+    assert response.status_code == 200
+    assert (response.headers.get("content-encoding") == "gzip") is gzipped, accept
+
+
 async def test_the_data_package_states_each_downloads_size_and_hash(published):
     datasette, db = published
     package = (await datasette.client.get("/exports/datapackage.json")).json()
