@@ -21,6 +21,7 @@ from bidrag.finder import (
     SORTS,
     BadQuery,
     Indexes,
+    build_index,
     decode_list,
     parse_query,
     ranked,
@@ -32,7 +33,7 @@ from bidrag.schema import SEARCH_FACETS, STATUSES, TABLES
 from bidrag.site import DATABASE, site_url
 from bidrag.spreadsheet import safe_cell
 
-_INDEXES = Indexes()
+_INDEXES = Indexes(build_index)
 EXCERPT = 280  # characters of a measure's reason on its card
 
 _PARTNERS = """(select json_group_array(pr.name) from decision_partners p join regions pr on pr.id = p.region_id

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 import yaml
 
+from bidrag import facet_index
 from bidrag.schema import GRANTED
 from bidrag.site import SETTINGS, metadata, serve_arguments
 
@@ -209,6 +210,58 @@ async def test_the_themes_facet_counts_like_the_build_time_table(datasette, buil
     assert counted == expected and sum(counted.values()) > 0
     assert all("themes__arraycontains=" in r["toggle_url"] for r in facet["results"])
     assert "themes" not in response.json().get("facets_timed_out", [])
+
+
+@pytest.mark.parametrize(
+    "query, where, params",
+    [
+        ("", "", ()),
+        ("status=" + quote(GRANTED), "where status = ?", (GRANTED,)),
+        ("amount_granted__gte=1000000", "where amount_granted >= ?", (1_000_000,)),
+        ("_search=" + quote("vård"), "where id in (select value from json_each(?))", "search"),
+    ],
+)
+async def test_the_shown_facets_count_what_sql_counts_for_the_same_selection(datasette, built_db, query, where, params):
+    """The column facets come from bit sets (plugins/indexed_facets.py): the counts of a group by."""
+    page = (await datasette.client.get(f"/bidrag/measures.json?_size=1&{query}")).json()
+    assert page.get("facets_timed_out", []) == []
+    if params == "search":  # what the Swedish search found, from its own rows
+        found = (await datasette.client.get(f"/bidrag/measures.json?_size=max&_shape=array&{query}")).json()
+        params = (json.dumps([row["id"] for row in found]),)
+    with sqlite3.connect(built_db) as connection:
+        selected = connection.execute(f"select count(*) from measures {where}", params).fetchone()[0]
+        assert page["filtered_table_rows_count"] == selected > 0
+        for column in ("status", "region_id", "reason_category", "decided_on"):
+            expected = connection.execute(
+                f"select {column}, count(*) from measures {where} {'and' if where else 'where'} {column} is not null "
+                f"group by {column} order by count(*) desc, {column}",
+                params,
+            ).fetchall()
+            facet = page["facet_results"][column]
+            assert [(r["value"], r["count"]) for r in facet["results"]] == expected, column
+
+
+async def test_a_facet_a_visitor_adds_is_counted_beside_the_indexed_ones(datasette, built_db):
+    page = (await datasette.client.get("/bidrag/measures.json?_size=1&_facet=decision_id&_facet_size=2")).json()
+    with sqlite3.connect(built_db) as connection:
+        decisions = connection.execute(
+            "select decision_id, count(*) from measures group by decision_id order by 2 desc, 1"
+        ).fetchall()
+        reasons = connection.execute(
+            "select count(distinct reason_category) from measures where reason_category is not null"
+        ).fetchone()[0]
+    added = page["facet_results"]["decision_id"]
+    assert [(r["value"], r["count"]) for r in added["results"]] == decisions[:2]
+    assert added["hideable"] and not page["facet_results"]["status"]["hideable"]
+    shown = page["facet_results"]["reason_category"]
+    assert len(shown["results"]) == min(2, reasons) and shown["truncated"] is (reasons > 2)
+    assert all(r["label"] != r["value"] for r in page["facet_results"]["region_id"]["results"])  # names, not ids
+
+
+def test_facet_rows_are_ordered_as_sqlite_orders_them():
+    masks = {"b": 0b0110, "a": 0b0011, 3: 0b0100, "c": 0b1000, "unselected": 0b10000}
+    rows = facet_index.counts(masks, selection=0b1111, limit=3)
+    assert rows == [{"value": "a", "count": 2}, {"value": "b", "count": 2}, {"value": 3, "count": 1}]
 
 
 def plugin(name: str):

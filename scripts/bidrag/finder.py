@@ -10,6 +10,7 @@ size of the data. Sorting by amount or date uses orders computed once; by releva
 
 import asyncio
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .formatting import sort_key
@@ -261,18 +262,24 @@ def ranked(kind: Kind, connection, text: str, keys: list | None, offset: int, li
 
 
 class Indexes:
-    """One index per kind and database content, built once per process on first use."""
+    """What build(what, connection) derives from a database, built once per process and release on
+    first use; the indexes of the last few releases are kept (a switch back and forth rebuilds none)."""
 
-    def __init__(self):
-        self._built = {}
+    KEPT = 8
+
+    def __init__(self, build):
+        self._build = build
+        self._built = OrderedDict()
         self._lock = asyncio.Lock()
 
-    async def get(self, database, kind: Kind) -> Index:
-        key = (kind.name, database.hash, database.path)
+    async def get(self, database, what):
+        key = (what, database.hash, database.path)
         if key not in self._built:
             async with self._lock:
                 if key not in self._built:
-                    self._built[key] = await database.execute_fn(lambda conn: build_index(kind, conn))
+                    self._built[key] = await database.execute_fn(lambda conn: self._build(what, conn))
+                    while len(self._built) > self.KEPT:
+                        self._built.popitem(last=False)
         return self._built[key]
 
 
