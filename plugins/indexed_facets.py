@@ -12,12 +12,13 @@ out of time is named in facets_timed_out, which the page shows (and the response
 
 import asyncio
 import json
+import sqlite3
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.plugins import pm
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, sqlite_timelimit
 from datasette.utils.asgi import BadRequest
 
 from bidrag import facet_index
@@ -29,6 +30,7 @@ if pm.get_plugin(_DEFAULT_FACETS) is not None:
     pm.unregister(name=_DEFAULT_FACETS)
 
 _INDEXES = Indexes(facet_index.build)
+SELECTION_LENGTH = 64 * 1024 * 1024  # bytes of the selection's keys as one JSON array
 _SELECTION = "bidrag.facet_selection"  # the request's selection, shared by its facet classes
 
 
@@ -57,14 +59,26 @@ class _Indexed:
         return await asyncio.shield(tasks[self.sql])
 
     async def _select(self, index) -> int:
-        # One JSON array, not a row per key: a third of the time for 20 000 keys.
-        rows = await self.ds.execute(
-            self.database,
-            f"select json_group_array({escape_sqlite(index.pk)}) from ({self.sql})",
-            self.params,
-            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-        )
-        return index.selection(json.loads(rows.first()[0]))
+        """In an SQL thread, under the facet time limit: one JSON array, not a row per key (a third
+        of the time for 20 000 keys), allowed past the length limit for visitors' values (8 MB at 1000x)."""
+        sql = f"select json_group_array({escape_sqlite(index.pk)}) from ({self.sql})"
+        params, limit = self.params, self.ds.setting("facet_time_limit_ms")
+
+        def selected(conn):
+            length = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SELECTION_LENGTH)
+            try:
+                with sqlite_timelimit(conn, limit):
+                    (keys,) = conn.execute(sql, params).fetchone()
+            except sqlite3.OperationalError as error:
+                if "interrupted" in str(error):
+                    raise QueryInterrupted(error, sql, params) from error
+                raise
+            finally:
+                conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, length)
+            return index.selection(json.loads(keys))
+
+        return await self.ds.get_database(self.database).execute_fn(selected)
 
     async def _split(self):
         """(index, configs it counts, the other configs)."""

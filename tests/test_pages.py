@@ -1,8 +1,11 @@
 """The Swedish site's pages, checked against the built database."""
 
+import json
 import re
+import sqlite3
 from collections import deque
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 import sqlite_utils
@@ -196,6 +199,26 @@ def synthetic_site(project, tmp_path_factory):
     write_synthetic_tree(ROOT / "data", root / "data", scale=1)
     build_database(load_dataset(root / "data"), root / "bidrag.db", allow_synthetic=True)
     return make_datasette(project, root / "bidrag.db"), sqlite_utils.Database(root / "bidrag.db")
+
+
+async def test_the_facet_selection_may_be_longer_than_a_visitors_value(synthetic_site, project, monkeypatch):
+    """The selected keys as one JSON array (8 MB at 1000x) may pass the length a visitor's value may have."""
+    from datasette.plugins import pm
+
+    _, db = synthetic_site
+    limits = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "sql_limits.py").LIMITS
+    lengths = [f"select max(length([{c}])) from measures" for c in db["measures"].columns_dict]
+    lengths.append("select max(length(sql)) from sqlite_master")  # Datasette reads the schema
+    longest = max(db.execute(sql).fetchone()[0] or 0 for sql in lengths)
+    keys = json.dumps([r["id"] for r in db.query("select id from measures")])
+    assert len(keys) > 2 * longest
+    monkeypatch.setitem(limits, sqlite3.SQLITE_LIMIT_LENGTH, longest + 1)
+    datasette = make_datasette(project, Path(db.conn.execute("pragma database_list").fetchone()[2]))  # new connections
+    visitor = await datasette.client.get("/bidrag.json?sql=" + quote(f"select printf('%0{longest + 2}d', 1)"))
+    assert visitor.status_code == 400  # the patched limit holds for visitors
+    page = (await datasette.client.get("/bidrag/measures.json?_size=1&_col=id")).json()
+    statuses = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from measures group by status")}
+    assert {r["value"]: r["count"] for r in page["facet_results"]["status"]["results"]} == statuses
 
 
 @pytest.mark.parametrize("today", ["2026-06-15", "2027-06-01"])
