@@ -230,15 +230,16 @@ ROLLBACK_STEPS = [
 SWITCHED = {"publish.switched", "publish.verified", "rollback.switched", "rollback.verified"}
 
 
-def paused(project, step: str, *arguments) -> subprocess.Popen:
-    """bidrag <arguments> in a process of its own, stopped at pause point step (it waits there)."""
+def paused(project, step: str, *arguments, later: str = "") -> subprocess.Popen:
+    """bidrag <arguments> in a process of its own, stopped at pause point step (it waits there), and
+    at pause point later too once step is released."""
     pauses = project.root / "pauses"
     pauses.mkdir(exist_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "bidrag", "--root", str(project.root), *arguments],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "BIDRAG_PAUSE_AT": step, "BIDRAG_PAUSE_DIR": str(pauses)},
+        env={**os.environ, "BIDRAG_PAUSE_AT": f"{step},{later}", "BIDRAG_PAUSE_DIR": str(pauses)},
     )
     wait_for(pauses / f"{step}.reached", process)
     return process
@@ -435,6 +436,29 @@ async def test_a_release_that_fails_after_the_switch_is_undone_and_rollback_stil
     withdrawn = [r["summary"] for r in rolled_db["changes"].rows_where("release_id = 4")]
     assert withdrawn and all(s.startswith("Publicering 2 återkallad: ") for s in withdrawn)
     assert_nothing_never_live_is_kept(site)
+
+
+@pytest.mark.parametrize("step", ["undo.journaled", "undo.relinked"])
+def test_an_undo_killed_midway_is_finished_by_the_next_publish(site_workspace, step):
+    """The switched release failed its smoke test and the undo was killed: the journal says abandoned,
+    so the next run moves the link back (if it had not moved yet) and removes the failed file."""
+    site = two_releases(site_workspace)
+    write_synthetic_tree(ROOT / "data", site_workspace.data_dir, scale=1)
+    process = paused(site_workspace, "publish.switched", "publish", "--allow-synthetic", later=step)
+    lose_a_decision(site.live)
+    (site_workspace.root / "pauses" / "publish.switched.release").touch()
+    wait_for(site_workspace.root / "pauses" / f"{step}.reached", process)
+    killed(process)
+    assert os.readlink(site.live) == ("releases/0003.db" if step == "undo.journaled" else "releases/0002.db")
+    assert site.entries()[-1]["action"] == "abandoned"
+    with site.locked("test"):
+        assert site.recover() == ["0001.db", "0002.db"]
+    assert os.readlink(site.live) == "releases/0002.db" and not site.release("0003.db").exists()
+    assert (granted(site.live), decisions_in(site.live)) == (34_000_000, 1)
+    assert_nothing_never_live_is_kept(site)
+    again = run_cli(site_workspace, "publish", "--allow-synthetic")
+    assert again.exit_code == 0, again.stderr
+    assert os.readlink(site.live) == "releases/0004.db" and site.history() == ["0001.db", "0002.db", "0004.db"]
 
 
 def test_a_first_release_that_fails_after_the_switch_leaves_nothing_live(site_workspace):

@@ -136,6 +136,10 @@ class Site:
     def _finish_last_switch(self) -> None:
         """A publish killed between its journal line and the confirmation: the link tells which side."""
         entries = self.entries()
+        if entries and entries[-1]["action"] == ABANDONED and self._points_at() == entries[-1]["release"]:
+            history = self.history()  # an undo killed before the link moved back: move it now
+            self._relink(history[-1] if history else None)
+            return
         done = {e["release"] for e in entries if e["action"] in (LIVE, ABANDONED)}
         last = next((e for e in reversed(entries) if e["action"] in INTENTS), None)
         if last is None or last["action"] == IMPORTED or last["release"] in done:
@@ -201,13 +205,19 @@ class Site:
         return final
 
     def undo(self, final: Path, previous: str | None) -> None:
-        """Back to the previous release after a switched release failed; the failed one was never sound."""
-        if previous is None:
-            self.live.unlink()
-        else:
-            self._link(self.release(previous))
+        """Back to the previous release after a switched release failed; the failed one was never sound.
+        Journaled first: killed before the link moves back, recovery moves it (_finish_undo)."""
         self._append({"action": ABANDONED, "release": final.name})
+        pause.point("undo.journaled")
+        self._relink(previous)
+        pause.point("undo.relinked")
         final.unlink(missing_ok=True)
+
+    def _relink(self, name: str | None) -> None:
+        if name is None:
+            self.live.unlink(missing_ok=True)
+        else:
+            self._link(self.release(name))
 
     def _link(self, release: Path) -> None:
         temp = self.root / ".bidrag.db.link"
