@@ -516,7 +516,7 @@ def main(argv=None) -> None:
         f"last från {load_generator()}"
     )
     cpu_only = {int(s) for s in args.cpu_only.split(",") if s}
-    scales = [int(s) for s in args.scales.split(",")] + sorted(cpu_only)
+    scales = [int(s) for s in args.scales.split(",") if s] + sorted(cpu_only)
     results = run(scales, args.concurrency, args.seconds, build_only=cpu_only)
     text = report(results, info, args.concurrency, args.seconds)
     if args.write:
