@@ -9,6 +9,7 @@ import zlib
 from datasette import NotFound, Response, hookimpl
 
 from bidrag import downloads
+from bidrag.encoding import accepts_gzip
 from bidrag.schema import BOOLEAN, TABLES
 from bidrag.site import DATABASE, fetch_unlimited, site_url
 
@@ -40,26 +41,6 @@ def _chunk(rowid: int, offset: int):
     return read
 
 
-def _accepts_gzip(request) -> bool:
-    """RFC 9110 §12.5.3: gzip (or *) listed with a q-value above zero; a named gzip beats *."""
-    weights = {}
-    for part in request.headers.get("accept-encoding", "").split(","):
-        coding, *params = (piece.strip() for piece in part.split(";"))
-        weights[coding.lower()] = _quality(params)
-    return (weights["gzip"] if "gzip" in weights else weights.get("*", 0.0)) > 0
-
-
-def _quality(params: list[str]) -> float:
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return float(value)
-            except ValueError:
-                return 0.0
-    return 1.0
-
-
 async def table_csv(datasette, request):
     """The download the build stored (bidrag.downloads): sent as it is to a client that takes gzip,
     inflated chunk by chunk in the SQL threads for one that does not. Never built per request."""
@@ -70,7 +51,7 @@ async def table_csv(datasette, request):
     stored = await _stored(datasette, downloads.path_of(table, variant))
     if stored is None:
         raise NotFound("Exporten finns inte i den här versionen av databasen")
-    gzipped = _accepts_gzip(request)
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     etag = f'"{stored["sha256"]}{"-gzip" if gzipped else ""}"'
     headers = {"etag": etag, "vary": "accept-encoding", "cache-control": "public, max-age=300"}
     if etag in request.headers.get("if-none-match", ""):

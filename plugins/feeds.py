@@ -6,6 +6,7 @@ calendar (2.5 s of CPU at 100x) never stalls the event loop or loses a race agai
 """
 
 import asyncio
+import gzip
 import json
 from datetime import date, datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from datasette import NotFound, Response, hookimpl
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from bidrag.encoding import accepts_gzip
 from bidrag.formatting import kronor, long_date
 from bidrag.memo import ReleaseMemo
 from bidrag.schema import DEADLINE_KINDS
@@ -155,6 +157,20 @@ async def _once(datasette, request, compute) -> str:
     return await _MEMO.get((content_hash(datasette), request.path), compute)
 
 
+async def _feed(datasette, request, body: str, content_type: str) -> Response:
+    """The feed, gzipped for a client that takes it (the whole calendar is 2.3 MB at 100x, 114 KB
+    gzipped), the compression too made once per release and address."""
+    headers = {"vary": "accept-encoding"}
+    if not accepts_gzip(request.headers.get("accept-encoding", "")):
+        return Response(body, content_type=content_type, headers=headers)
+
+    async def compress():
+        return await asyncio.to_thread(gzip.compress, body.encode("utf-8"), 6, mtime=0)
+
+    zipped = await _MEMO.get((content_hash(datasette), request.path, "gzip"), compress)
+    return Response(zipped, content_type=content_type, headers={**headers, "content-encoding": "gzip"})
+
+
 async def atom(datasette, request):
     feed = request.url_vars.get("feed", "decisions")
     scope, name = await _scope(datasette, request)
@@ -167,7 +183,7 @@ async def atom(datasette, request):
         return await asyncio.to_thread(_atom_text, title, base + request.path, base, rights, entries)
 
     body = await _once(datasette, request, compute)
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    return await _feed(datasette, request, body, "application/atom+xml; charset=utf-8")
 
 
 async def json_feed(datasette, request):
@@ -194,7 +210,8 @@ async def json_feed(datasette, request):
             for e in entries
         ],
     }
-    return Response(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/feed+json; charset=utf-8")
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    return await _feed(datasette, request, text, "application/feed+json; charset=utf-8")
 
 
 def _calendar_text(rows: list[dict], base: str, name: str) -> str:
@@ -226,7 +243,7 @@ async def deadlines_ics(datasette, request):
         return await asyncio.to_thread(_calendar_text, rows, base, name)
 
     body = await _once(datasette, request, compute)
-    return Response(body, content_type="text/calendar; charset=utf-8")
+    return await _feed(datasette, request, body, "text/calendar; charset=utf-8")
 
 
 @hookimpl

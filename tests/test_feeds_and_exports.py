@@ -312,6 +312,19 @@ async def test_gzip_is_sent_where_accept_encoding_gives_it_a_weight_above_zero(p
     assert (response.headers.get("content-encoding") == "gzip") is gzipped, accept
 
 
+@pytest.mark.parametrize("path", ["/feeds/deadlines.ics", "/feeds/decisions.atom", "/feeds/changes.json"])
+async def test_a_feed_is_gzipped_for_a_client_that_takes_gzip(published, path):
+    datasette, _ = published
+    plain = await datasette.client.get(path, headers={"accept-encoding": "identity"})
+    zipped = await datasette.client.get(path, headers={"accept-encoding": "gzip"})
+    refused = await datasette.client.get(path, headers={"accept-encoding": "gzip;q=0, br"})
+    assert "content-encoding" not in plain.headers and "content-encoding" not in refused.headers
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == plain.content != b""  # httpx inflated it
+    assert all("accept-encoding" in r.headers["vary"] for r in (plain, zipped, refused))
+    assert zipped.headers["content-type"] == plain.headers["content-type"]
+    assert "x-content-type-options" in zipped.headers
+
+
 async def test_the_data_package_states_each_downloads_size_and_hash(published):
     datasette, db = published
     package = (await datasette.client.get("/exports/datapackage.json")).json()
