@@ -4,8 +4,8 @@ the query and inside the response cache, which keys on the URL asked for.
 - Rows-only JSON shapes (?_shape=array, arrayfirst, object): Datasette runs every facet of a table
   and the full count, then drops them (25 ms of SQL per request at 100x). They get Datasette's own
   _nofacet=1 and _nocount=1: the same rows at a third of the cost.
-- Each facet once: a ?_facet= naming a facet the table already shows (bidrag.schema's display
-  facets), or one named twice, is dropped; Datasette 0.65 computed it again and showed it twice.
+- Each facet once: a ?_facet= or ?_facet_array= naming a facet the table already shows (bidrag.schema's
+  display facets), or one named twice, is dropped; Datasette 0.65 computed it again and showed it twice.
 """
 
 import re
@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
+from bidrag.facet_index import shown_facets
 from bidrag.schema import TABLES
 from bidrag.site import DATABASE
 
@@ -33,17 +34,19 @@ def lean_query(path: str, query_string: bytes) -> bytes | None:
 
 
 def single_facets(path: str, query_string: bytes) -> bytes | None:
-    """The query string without repeated facets, or None when nothing is repeated."""
+    """The query string without repeated facets, or None when nothing is repeated. A column the table
+    shows as an array facet (themes) is not counted again as a column of JSON lists either."""
     match = _TABLE_PATH.match(path)
     if not match or match["table"] not in TABLES or b"_facet" not in query_string:
         return None
-    shown = {f for f in TABLES[match["table"]].display.get("facets", []) if isinstance(f, str)}  # not {"array": ...}
+    columns, arrays = shown_facets(match["table"])
+    shown = {"_facet": {*columns, *arrays}, "_facet_array": set(arrays)}
     pairs, kept = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True), []
     for name, value in pairs:
-        if name == "_facet":
-            if value in shown:
+        if name in shown:
+            if value in shown[name]:
                 continue
-            shown.add(value)
+            shown[name].add(value)
         kept.append((name, value))
     return urlencode(kept).encode("latin-1") if len(kept) < len(pairs) else None
 

@@ -286,6 +286,8 @@ def test_a_facet_is_asked_for_once(datasette):
     assert once("/bidrag/measures", b"_facet=status&_facet=title&_facet=title&x=1") == b"_facet=title&x=1"
     assert once("/bidrag/measures.json", b"_facet=title") is None  # nothing repeated: the query as it was
     assert once("/bidrag/nope", b"_facet=status") is None
+    # themes is shown as an array facet: neither again as an array nor as a column of JSON lists
+    assert once("/bidrag/measures", b"_facet=themes&_facet_array=themes&_facet_array=title") == b"_facet_array=title"
 
 
 async def test_a_facet_the_table_shows_is_shown_once(datasette):
@@ -295,6 +297,17 @@ async def test_a_facet_the_table_shows_is_shown_once(datasette):
     )
     html = (await datasette.client.get("/bidrag/measures?_facet=status&_facet=status")).text
     assert html.count('id="facet-status"') == 1 and html.count('class="facet-info"') == 5
+    html = (await datasette.client.get("/bidrag/measures?_facet=themes&_facet_array=themes")).text
+    assert html.count('id="facet-themes"') == 1 and html.count('class="facet-info"') == 5
+
+
+async def test_a_facet_without_values_in_the_selection_says_so(datasette):
+    html = (await datasette.client.get("/bidrag/measures?status=" + quote(GRANTED))).text
+    reasons = html[html.index('id="facet-reason_category"') :]
+    reasons = reasons[: reasons.index("</div>")]
+    assert "Inga värden bland de valda raderna" in reasons and "<a href" not in reasons.split("</h3>")[1]
+    everything = (await datasette.client.get("/bidrag/measures")).text
+    assert "Inga värden bland de valda raderna" not in everything
 
 
 async def test_the_array_shape_holds_the_same_rows_page_by_page(datasette):
