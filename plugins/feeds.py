@@ -160,8 +160,13 @@ async def _once(datasette, request, compute) -> str:
 async def _feed(datasette, request, body: str, content_type: str) -> Response:
     """The feed, gzipped for a client that takes it (the whole calendar is 2.3 MB at 100x, 114 KB
     gzipped), the compression too made once per release and address."""
-    headers = {"vary": "accept-encoding"}
-    if not accepts_gzip(request.headers.get("accept-encoding", "")):
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+    # A feed is a function of the release and its address, so readers that poll get 304 until a switch.
+    etag = f'"{content_hash(datasette)[:32]}{"-gzip" if gzipped else ""}"'
+    headers = {"vary": "accept-encoding", "etag": etag, "cache-control": "public, max-age=300"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response("", status=304, headers=headers)
+    if not gzipped:
         return Response(body, content_type=content_type, headers=headers)
 
     async def compress():

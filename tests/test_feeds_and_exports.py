@@ -323,6 +323,17 @@ async def test_a_feed_is_gzipped_for_a_client_that_takes_gzip(published, path):
     assert all("accept-encoding" in r.headers["vary"] for r in (plain, zipped, refused))
     assert zipped.headers["content-type"] == plain.headers["content-type"]
     assert "x-content-type-options" in zipped.headers
+    # Readers that poll: the ETag names the release (and the coding); the same feed again is a 304.
+    assert plain.headers["etag"] != zipped.headers["etag"] and "max-age" in plain.headers["cache-control"]
+    plainly = {"accept-encoding": "identity"}
+    again = await datasette.client.get(path, headers={**plainly, "if-none-match": plain.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and "x-content-type-options" in again.headers
+    other = await datasette.client.get(
+        path, headers={"accept-encoding": "gzip", "if-none-match": plain.headers["etag"]}
+    )
+    assert other.status_code == 200 and other.headers["content-encoding"] == "gzip"  # not what that ETag named
+    stale = await datasette.client.get(path, headers={**plainly, "if-none-match": '"an-older-release"'})
+    assert stale.status_code == 200 and stale.content == plain.content
 
 
 async def test_the_data_package_states_each_downloads_size_and_hash(published):
