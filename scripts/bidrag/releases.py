@@ -206,7 +206,7 @@ class Site:
 
     def undo(self, final: Path, previous: str | None) -> None:
         """Back to the previous release after a switched release failed; the failed one was never sound.
-        Journaled first: killed before the link moves back, recovery moves it (_finish_undo)."""
+        Journaled first: killed before the link moves back, recovery moves it (_finish_last_switch)."""
         self._append({"action": ABANDONED, "release": final.name})
         pause.point("undo.journaled")
         self._relink(previous)
