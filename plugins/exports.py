@@ -9,7 +9,7 @@ import zlib
 from datasette import NotFound, Response, hookimpl
 
 from bidrag import downloads
-from bidrag.encoding import accepts_gzip
+from bidrag.encoding import negotiated
 from bidrag.schema import BOOLEAN, TABLES
 from bidrag.site import DATABASE, fetch_unlimited, site_url
 
@@ -51,10 +51,8 @@ async def table_csv(datasette, request):
     stored = await _stored(datasette, downloads.path_of(table, variant))
     if stored is None:
         raise NotFound("Exporten finns inte i den här versionen av databasen")
-    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
-    etag = f'"{stored["sha256"]}{"-gzip" if gzipped else ""}"'
-    headers = {"etag": etag, "vary": "accept-encoding", "cache-control": "public, max-age=300"}
-    if etag in request.headers.get("if-none-match", ""):
+    gzipped, headers, held = negotiated(request, stored["sha256"])
+    if held:
         return Response("", status=304, headers=headers)
     headers["content-disposition"] = f'attachment; filename="{downloads.filename_of(table, variant)}"'
     headers["content-length"] = str(stored["gzip_size"] if gzipped else stored["size"])

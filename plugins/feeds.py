@@ -15,7 +15,7 @@ from datasette import NotFound, Response, hookimpl
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from bidrag.encoding import accepts_gzip
+from bidrag.encoding import negotiated
 from bidrag.formatting import kronor, long_date
 from bidrag.memo import ReleaseMemo
 from bidrag.schema import DEADLINE_KINDS
@@ -160,11 +160,10 @@ async def _once(datasette, request, compute) -> str:
 async def _feed(datasette, request, body: str, content_type: str) -> Response:
     """The feed, gzipped for a client that takes it (the whole calendar is 2.3 MB at 100x, 114 KB
     gzipped), the compression too made once per release and address."""
-    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     # A feed is a function of the release and its address, so readers that poll get 304 until a switch.
-    etag = f'"{content_hash(datasette)[:32]}{"-gzip" if gzipped else ""}"'
-    headers = {"vary": "accept-encoding", "etag": etag, "cache-control": "public, max-age=300"}
-    if etag in request.headers.get("if-none-match", ""):
+    release = content_hash(datasette)
+    gzipped, headers, held = negotiated(request, release[:32])
+    if held:
         return Response("", status=304, headers=headers)
     if not gzipped:
         return Response(body, content_type=content_type, headers=headers)
@@ -172,7 +171,7 @@ async def _feed(datasette, request, body: str, content_type: str) -> Response:
     async def compress():
         return await asyncio.to_thread(gzip.compress, body.encode("utf-8"), 6, mtime=0)
 
-    zipped = await _MEMO.get((content_hash(datasette), request.path, "gzip"), compress)
+    zipped = await _MEMO.get((release, request.path, "gzip"), compress)
     return Response(zipped, content_type=content_type, headers={**headers, "content-encoding": "gzip"})
 
 

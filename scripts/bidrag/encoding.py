@@ -1,4 +1,5 @@
-"""Whether a client takes gzip, by its Accept-Encoding (RFC 9110 §12.5.3)."""
+"""Whether a client takes gzip, by its Accept-Encoding (RFC 9110 §12.5.3), and the validators of a
+body that is sent gzipped or not (downloads, feeds)."""
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -19,3 +20,12 @@ def _quality(params: list[str]) -> float:
             except ValueError:
                 return 0.0
     return 1.0
+
+
+def negotiated(request, tag: str) -> tuple[bool, dict, bool]:
+    """(send gzip, the response headers, whether the client already holds it: answer 304). tag names
+    the body (a hash); the ETag names the coding too, as the two bodies differ."""
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+    etag = f'"{tag}{"-gzip" if gzipped else ""}"'
+    headers = {"etag": etag, "vary": "accept-encoding", "cache-control": "public, max-age=300"}
+    return gzipped, headers, etag in request.headers.get("if-none-match", "")
