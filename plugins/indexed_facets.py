@@ -22,14 +22,12 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from datasette.utils.asgi import BadRequest
 
 from bidrag import facet_index
-from bidrag.finder import Indexes
 
 # Ours replace Datasette's column and array facets; registering both would count every facet twice.
 _DEFAULT_FACETS = "datasette.facets"
 if pm.get_plugin(_DEFAULT_FACETS) is not None:
     pm.unregister(name=_DEFAULT_FACETS)
 
-_INDEXES = Indexes(facet_index.build)
 SELECTION_LENGTH = 64 * 1024 * 1024  # bytes of the selection's keys as one JSON array
 _SELECTION = "bidrag.facet_selection"  # the request's selection, shared by its facet classes
 
@@ -49,7 +47,7 @@ class _Indexed:
     async def _index(self):
         if not facet_index.indexable(self.table):
             return None
-        return await _INDEXES.get(self.ds.get_database(self.database), self.table)
+        return await facet_index.INDEXES.get(self.ds.get_database(self.database), self.table)
 
     async def _selection(self, index) -> int:
         """The selected rows' bit set, one query per request whichever facet class asks first."""

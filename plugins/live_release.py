@@ -8,7 +8,8 @@ before Datasette sees it, resolves the link; when its target changed, a new immu
 the resolved file (with its own connections, hash and row counts) becomes the one new requests get.
 The request keeps the Database it started with (a context variable, inherited by the tasks it
 spawns) however long it runs, so requests in flight finish on the old release and caches keyed on
-bidrag.site.content_hash change with the release.
+bidrag.site.content_hash change with the release. A release's indexes (bidrag.warm) are built
+before it serves, so the requests that wait for an adoption wait once, for the whole of it.
 """
 
 import asyncio
@@ -24,6 +25,7 @@ from datasette.database import Database
 from datasette.inspect import inspect_hash
 
 from bidrag.site import DATABASE
+from bidrag.warm import warm
 
 _pinned: ContextVar = ContextVar("bidrag_release", default=None)
 
@@ -90,7 +92,9 @@ class Follower:
             if identity is None:
                 raise FileNotFoundError(self.link)
             if self.current is None or identity != self.current.identity:
-                self.current = await asyncio.to_thread(Release(self.datasette, identity[0], identity).prepare)
+                release = await asyncio.to_thread(Release(self.datasette, identity[0], identity).prepare)
+                await warm(release)  # before any request gets it
+                self.current = release
         return self.current
 
 

@@ -16,12 +16,11 @@ from markupsafe import Markup, escape
 
 from bidrag.errors import SaidInSwedish
 from bidrag.finder import (
+    INDEXES,
     KINDS,
     PAGE_SIZE,
     SORTS,
     BadQuery,
-    Indexes,
-    build_index,
     decode_list,
     parse_query,
     ranked,
@@ -33,7 +32,6 @@ from bidrag.schema import SEARCH_FACETS, STATUSES, TABLES
 from bidrag.site import DATABASE, site_url
 from bidrag.spreadsheet import safe_cell
 
-_INDEXES = Indexes(build_index)
 EXCERPT = 280  # characters of a measure's reason on its card
 
 _PARTNERS = """(select json_group_array(pr.name) from decision_partners p join regions pr on pr.id = p.region_id
@@ -73,7 +71,7 @@ async def search_page(datasette, request):
     except BadQuery as problem:
         raise SaidInSwedish(str(problem)) from None
     database = datasette.get_database(DATABASE)
-    index = await _INDEXES.get(database, kind)
+    index = await INDEXES.get(database, kind)
     found = await database.execute_fn(lambda conn: text_matches(kind, conn, query.text))
 
     def rank(keys, offset, limit):

@@ -120,3 +120,20 @@ async def test_a_preview_rebuilt_in_place_is_served_at_once(site_workspace):
     assert run_cli(site_workspace, "build").exit_code == 0
     assert (await datasette.client.get(url)).json()[0]["amount_granted"] == NEW
     assert content_hash(datasette) != first
+
+
+async def test_a_release_is_indexed_before_its_first_visitor(project, built_db, tmp_path):
+    """The search pages' and the facets' indexes are built when the server adopts a release (its
+    health check), so no visitor's request builds them (0.9 s at 100x, once per process and release)."""
+    from bidrag import facet_index, finder
+    from bidrag.site import DATABASE, make_datasette
+
+    db = tmp_path / "bidrag.db"  # a file of its own: no other test has indexed it
+    shutil.copyfile(built_db, db)
+    datasette = make_datasette(project, db)
+    assert (await datasette.client.get("/-/health.json")).status_code == 200
+    release = datasette.get_database(DATABASE)
+    assert release.path == str(db)
+    assert all(finder.INDEXES.holds(release, kind) for kind in finder.KINDS.values())
+    assert facet_index.INDEXES.holds(release, "measures")
+    assert facet_index.INDEXES.holds(release, "decisions")

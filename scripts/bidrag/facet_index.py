@@ -10,7 +10,7 @@ count is one AND and one popcount. Facets a visitor adds (?_facet=another) stay 
 import json
 from dataclasses import dataclass
 
-from .finder import mask_of
+from .finder import Indexes, mask_of
 from .schema import TABLES
 
 
@@ -68,3 +68,6 @@ def counts(masks: dict, selection: int, limit: int) -> list[dict]:
     counted = [(value, (mask & selection).bit_count()) for value, mask in masks.items()]
     counted = sorted((c for c in counted if c[1]), key=lambda c: (-c[1], _sqlite_order(c[0])))
     return [{"value": value, "count": count} for value, count in counted[:limit]]
+
+
+INDEXES = Indexes(build)  # the table pages' facet indexes, one set per process

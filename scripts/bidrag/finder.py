@@ -262,8 +262,9 @@ def ranked(kind: Kind, connection, text: str, keys: list | None, offset: int, li
 
 
 class Indexes:
-    """What build(what, connection) derives from a database, built once per process and release on
-    first use; the indexes of the last few releases are kept (a switch back and forth rebuilds none)."""
+    """What build(what, connection) derives from a database, built once per process and release
+    (bidrag.warm builds them before a release serves); the indexes of the last few releases are kept
+    (a switch back and forth rebuilds none)."""
 
     KEPT = 8
 
@@ -271,6 +272,9 @@ class Indexes:
         self._build = build
         self._built = OrderedDict()
         self._lock = asyncio.Lock()
+
+    def holds(self, database, what) -> bool:
+        return (what, database.hash, database.path) in self._built
 
     async def get(self, database, what):
         key = (what, database.hash, database.path)
@@ -281,6 +285,9 @@ class Indexes:
                     while len(self._built) > self.KEPT:
                         self._built.popitem(last=False)
         return self._built[key]
+
+
+INDEXES = Indexes(build_index)  # the search pages' indexes, one set per process
 
 
 def decode_list(value) -> list:
