@@ -13,12 +13,14 @@ out of time is named in facets_timed_out, which the page shows (and the response
 import asyncio
 import json
 import sqlite3
+from functools import cached_property
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.plugins import pm
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, sqlite_timelimit
+from datasette.utils import escape_sqlite, path_with_removed_args, sqlite_timelimit
 from datasette.utils.asgi import BadRequest
 
 from bidrag import facet_index
@@ -78,6 +80,20 @@ class _Indexed:
 
         return await self.ds.get_database(self.database).execute_fn(selected)
 
+    @cached_property
+    def _origin_and_query(self) -> tuple[str, str]:
+        return self.ds.absolute_url(self.request, "/")[:-1], urlencode(parse_qsl(self.request.query_string))
+
+    def _toggle_url(self, key: str, value, selected: bool) -> str:
+        """The absolute URL that adds or removes key=value: Datasette's path_with_added_args and
+        absolute_url per value parsed the query and joined URL objects 70 times a page (10 ms at 100x).
+        Equal to theirs: the query is parsed once and a request's path starts with one slash."""
+        origin, query = self._origin_and_query
+        if selected:
+            return origin + path_with_removed_args(self.request, {key: value})
+        added = urlencode({key: value})
+        return f"{origin}{self.request.path}?{query + '&' + added if query else added}"
+
     async def _split(self):
         """(index, configs it counts, the other configs)."""
         configs = [(c, _column(c["config"])) for c in self.get_configs()]
@@ -123,14 +139,12 @@ class IndexedColumnFacet(_Indexed, ColumnFacet):
         for row in facet_rows[:size]:
             value = row["value"]
             selected = (column_qs, str(value)) in pairs
-            change = path_with_removed_args if selected else path_with_added_args
-            toggle = change(self.request, {column_qs: str(value) if selected else value})
             results.append(
                 {
                     "value": value,
                     "label": expanded.get((column, value), value),
                     "count": row["count"],
-                    "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                    "toggle_url": self._toggle_url(column_qs, str(value) if selected else value, selected),
                     "selected": selected,
                 }
             )
@@ -175,15 +189,13 @@ class IndexedArrayFacet(_Indexed, ArrayFacet):
         values = []
         for row in facet_rows[:size]:
             value = str(row["value"])
-            argument = {f"{column}__arraycontains": value}
             selected = (f"{column}__arraycontains", value) in pairs
-            toggle = (path_with_removed_args if selected else path_with_added_args)(self.request, argument)
             values.append(
                 {
                     "value": value,
                     "label": value,
                     "count": row["count"],
-                    "toggle_url": self.ds.absolute_url(self.request, toggle),
+                    "toggle_url": self._toggle_url(f"{column}__arraycontains", value, selected),
                     "selected": selected,
                 }
             )
