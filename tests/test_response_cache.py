@@ -98,3 +98,22 @@ async def test_a_new_release_is_never_served_from_the_old_ones_pages(site, tmp_p
     assert (await datasette.client.get(path)).headers["x-cache"] == "miss"
     assert datasette.get_database(DATABASE).hash != old_hash
     assert {key[0] for key in cache_of(datasette).entries} == {old_hash, datasette.get_database(DATABASE).hash}
+
+
+async def test_a_page_without_parameters_is_one_entry_whatever_its_query(site):
+    """The start page and templates/pages read no parameter: a cache-busting query renders nothing anew.
+    Rendered afresh (another server), each is the same page with and without a query, so none has
+    started to read one unnoticed."""
+    datasette, fresh = make_datasette(site), make_datasette(site)
+    pages = ["/"] + [f"/{page.stem}" for page in sorted((ROOT / "templates" / "pages").glob("*.html"))]
+    busting = "?_nonce=1&_facet_size=max&q=robot&_sort=title"
+    for path in pages:
+        plain = await datasette.client.get(path)
+        busted = await datasette.client.get(path + busting)
+        rendered = await fresh.client.get(path + busting)
+        assert plain.status_code == 200 and plain.headers["x-cache"] == "miss", path
+        assert busted.headers["x-cache"] == "hit" and busted.text == plain.text, path
+        assert rendered.headers["x-cache"] == "miss" and rendered.text == plain.text, path
+    assert len(cache_of(datasette).entries) == len(pages)
+    search = [await datasette.client.get(f"/measures?q={term}") for term in ("robot", "journal")]
+    assert [r.headers["x-cache"] for r in search] == ["miss", "miss"]  # a page that reads its query keeps it
