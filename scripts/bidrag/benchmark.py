@@ -106,32 +106,44 @@ request = function()
 end
 """
 _UNIQUE_PATHS = 50_000
+# Numbers of the unique addresses outside the measured run's: one-at-a-time CPU, and the warm-up.
+_CPU_FROM, _WARM_FROM, _WARM_PATHS = _UNIQUE_PATHS, 2 * _UNIQUE_PATHS, 5_000
+
+
+def _paths_script(url, numbers) -> tuple[str, str]:
+    """A wrk script taking url(n) for each of numbers in turn, and the address wrk is given."""
+    first = urlsplit(url(0))
+    paths = (urlsplit(url(i)) for i in numbers)
+    targets = (p.path + (f"?{p.query}" if p.query else "") for p in paths)
+    script = "paths = {" + ",".join(json.dumps(t) for t in targets) + "}\n" + _WRK_PATHS
+    return script, f"{first.scheme}://{first.netloc}/"
+
+
+def _wrk(wrk: str, url: str, seconds: float, concurrency: int, script: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    try:
+        command = [wrk, "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "-s", file.name, url]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(file.name)
 
 
 def load(url, concurrency: int, seconds: float) -> dict:
-    """url: one address, or a function of the request number giving a new address each time."""
+    """url: one address, or a function of the request number giving a new address each time.
+    A second of the same kind of requests first (for unique addresses, others), so every
+    process behind the balancer has rendered the page's templates once."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return asyncio.run(_load(url, concurrency, seconds))
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_REPORT)
-        if callable(url):
-            first = urlsplit(url(0))
-            paths = (urlsplit(url(i)) for i in range(1, _UNIQUE_PATHS))
-            targets = (p.path + (f"?{p.query}" if p.query else "") for p in paths)
-            script.write("paths = {" + ",".join(json.dumps(t) for t in targets) + "}\n")
-            script.write(_WRK_PATHS)
-            url = f"{first.scheme}://{first.netloc}/"
-    try:
-        subprocess.run([wrk, "-t1", f"-c{concurrency}", "-d1s", url], capture_output=True, check=True)  # warm up
-        output = subprocess.run(
-            [wrk, "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "-s", script.name, url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
+    if callable(url):
+        warm, base = _paths_script(url, range(_WARM_FROM, _WARM_FROM + _WARM_PATHS))
+        script, _ = _paths_script(url, range(1, _UNIQUE_PATHS))
+        _wrk(wrk, base, 1, concurrency, warm)
+        output = _wrk(wrk, base, seconds, concurrency, _WRK_REPORT + script)
+    else:
+        _wrk(wrk, url, 1, concurrency, "")
+        output = _wrk(wrk, url, seconds, concurrency, _WRK_REPORT)
     requests, duration, p50, p95, errors = map(int, output.rsplit("WRK ", 1)[1].split())
     return {
         "rps": requests / (duration / 1e6),
@@ -219,12 +231,13 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def cpu_per_request(base: str, pid: int, unique, count: int = 20) -> float:
-    """Server CPU milliseconds for one request nothing has cached, one request at a time."""
+    """Server CPU milliseconds for one request nothing has cached, one request at a time (addresses
+    of the same kind as the load's: a filter on amounts selects as many rows)."""
     with httpx.Client(timeout=120) as client:
-        client.get(base + unique(10**8))  # warm the connection and the process
+        client.get(base + unique(_CPU_FROM))  # warm the connection and the process
         before = _cpu_seconds(pid)
         for i in range(count):
-            client.get(base + unique(10**8 + 1 + i))
+            client.get(base + unique(_CPU_FROM + 1 + i))
         return 1000 * (_cpu_seconds(pid) - before) / count
 
 
@@ -274,6 +287,66 @@ def _start_static(directory: Path) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("the static server did not start")
 
 
+# nginx serving the pre-rendered pages: what a plain static server does on this machine.
+_NGINX_STATIC = """daemon off;
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log stderr crit;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {run}/body;
+    proxy_temp_path {run}/proxy;
+    fastcgi_temp_path {run}/fastcgi;
+    uwsgi_temp_path {run}/uwsgi;
+    scgi_temp_path {run}/scgi;
+    access_log off;
+    types {{ text/html html; application/json json; text/calendar ics; text/csv csv; }}
+    map_hash_bucket_size 256;  # the addresses are longer than the default 64 bytes allow
+    map $request_uri $page {{
+        default "";
+{pages}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {directory};
+        location / {{ try_files /$page =404; }}
+    }}
+}}
+"""
+_EXTENSIONS = {"text/html": "html", "application/json": "json", "text/calendar": "ics", "text/csv": "csv"}
+
+
+def _start_nginx_static(directory: Path) -> tuple[subprocess.Popen | None, int]:
+    """nginx on the pre-rendered pages, each under its own address (path and query); None without nginx."""
+    try:
+        nginx = find_nginx()
+    except BalancedServeError:
+        return None, 0
+    pages = []
+    for path_file in sorted(directory.glob("*.path")):
+        number = path_file.stem
+        kind = (directory / f"{number}.type").read_text().split(";")[0].strip()
+        name = f"{number}.{_EXTENSIONS.get(kind, 'bin')}"
+        shutil.copyfile(directory / f"{number}.body", directory / name)
+        pages.append(f"        {json.dumps(path_file.read_text())} {name};")
+    run = directory / "nginx"
+    run.mkdir()
+    for folder in (directory.parent, directory, run):
+        folder.chmod(0o755)  # nginx started as root reads as nobody
+    port = free_port()
+    config = _NGINX_STATIC.format(run=run, pages="\n".join(pages), port=port, directory=directory)
+    (run / "nginx.conf").write_text(config)
+    process = subprocess.Popen([nginx, "-c", str(run / "nginx.conf"), "-p", str(run)], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process, port
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("nginx did not start")
+
+
 def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path) -> list[dict]:
     site_port, bare_port = free_port(), free_port()
     site = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
@@ -284,6 +357,7 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
     pages = endpoints(built["ids"])
     prerender(site_url, [path for _, path, *_ in pages], workdir / "static")
     static, static_port = _start_static(workdir / "static")
+    nginx, nginx_port = _start_nginx_static(workdir / "static")
     balanced, balanced_url = _start_balanced(built["db"])
     rows = []
     try:
@@ -292,6 +366,7 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
             row["cpu_ms"] = cpu_per_request(site_url, site.pid, unique)
             row["repeat"] = load(site_url + path, concurrency, seconds)
             row["static"] = load(f"http://127.0.0.1:{static_port}{path}", concurrency, seconds)
+            row["nginx"] = load(f"http://127.0.0.1:{nginx_port}{path}", concurrency, seconds) if nginx else None
             row["unique"] = load(lambda i, unique=unique: site_url + unique(i), concurrency, seconds)
             row["bare"] = load(lambda i, unique=unique: bare_url + unique(i), concurrency, seconds) if shared else None
             row["balanced"] = (
@@ -301,7 +376,7 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
             print("  " + _line(row), flush=True)
         built.update(site_peak_mb=_peak_rss_mb(site.pid), bare_peak_mb=_peak_rss_mb(bare.pid))
     finally:
-        for process in (site, bare, static, balanced):
+        for process in (site, bare, static, nginx, balanced):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
@@ -333,6 +408,10 @@ def _start_balanced(db: Path) -> tuple[subprocess.Popen | None, str]:
     raise RuntimeError("bidrag serve --processes 2 did not start")
 
 
+def _nginx_cell(result) -> str:
+    return f" | nginx {result['rps']:7.1f}/s p95 {result['p95']:5.1f} ms" if result else ""
+
+
 def _line(row: dict) -> str:
     r, st, u, b = row["repeat"], row["static"], row["unique"], row["bare"]
     bare = f"bar {b['rps']:.1f}/s p95 {b['p95']:.0f} ms" if b else "bar –"
@@ -340,7 +419,8 @@ def _line(row: dict) -> str:
     bare += f" | balanserad {bal['rps']:.1f}/s p95 {bal['p95']:.0f} ms" if bal else ""
     return (
         f"{row['name']:20} upprepad {r['rps']:7.1f}/s p95 {r['p95']:6.1f} ms | statisk {st['rps']:7.1f}/s p95 "
-        f"{st['p95']:6.1f} ms | unik {u['rps']:6.1f}/s p95 {u['p95']:7.1f} ms | {bare} | CPU {row['cpu_ms']:.0f} ms"
+        f"{st['p95']:6.1f} ms{_nginx_cell(row.get('nginx'))} | unik {u['rps']:6.1f}/s p95 {u['p95']:7.1f} ms | "
+        f"{bare} | CPU {row['cpu_ms']:.0f} ms"
         f" | fel {r['errors'] + u['errors']}"
     )
 
@@ -434,7 +514,8 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
         f"Run with `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Each endpoint was driven for "
         f"{seconds:g} s by {concurrency} concurrent connections from {load_generator()} on 127.0.0.1: the same "
         "address again and again (*repeat*: what the response cache answers), the same pages pre-rendered and "
-        "served by a Python static server (uvicorn with Datasette's file sender: *static*), a new address for "
+        "served by a Python static server (uvicorn with Datasette's file sender: *static*) and by nginx "
+        "(*nginx*), a new address for "
         "every request (*unique*: varying filters, search terms or a `_nonce`, so no cache helps), and the "
         "unique addresses against a bare `datasette serve --immutable` on the same file (*bare*, where it serves "
         "the page), and through `bidrag serve --processes 2` (*balanced*: two processes behind nginx, as the "
@@ -463,16 +544,17 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
             lines += [f"| {row['name']} | {row['status']} | {row['cpu_ms']:.0f} ms |" for row in r["rows"]]
             continue
         lines += [
-            "| endpoint | repeat req/s | repeat p95 | static req/s | static p95 | unique req/s | unique p95 "
-            "| bare req/s | bare p95 | balanced unique req/s | balanced unique p95 | CPU per request | errors |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| endpoint | repeat req/s | repeat p95 | static req/s | static p95 | nginx req/s | nginx p95 "
+            "| unique req/s | unique p95 | bare req/s | bare p95 | balanced unique req/s | balanced unique p95 "
+            "| CPU per request | errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in r["rows"]:
             errors = sum(row[k]["errors"] for k in ("repeat", "unique", "balanced") if row.get(k))
             lines.append(
                 f"| {row['name']} (`{row['path']}`) | {_cells(row['repeat'])} | {_cells(row['static'])} | "
-                f"{_cells(row['unique'])} | {_cells(row['bare'])} | {_cells(row.get('balanced'))} | "
-                f"{row['cpu_ms']:.0f} ms | {errors} |"
+                f"{_cells(row.get('nginx'))} | {_cells(row['unique'])} | {_cells(row['bare'])} | "
+                f"{_cells(row.get('balanced'))} | {row['cpu_ms']:.0f} ms | {errors} |"
             )
     lines += _growth(results)
     return "\n".join(lines) + "\n"
