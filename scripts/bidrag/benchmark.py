@@ -277,6 +277,11 @@ def _start_static(directory: Path) -> tuple[subprocess.Popen, int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return _answering(process, port, "the static server")
+
+
+def _answering(process: subprocess.Popen, port: int, name: str) -> tuple[subprocess.Popen, int]:
+    """The process and its port once it answers on 127.0.0.1 (a bounded wait)."""
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
@@ -284,7 +289,7 @@ def _start_static(directory: Path) -> tuple[subprocess.Popen, int]:
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the static server did not start")
+    raise RuntimeError(f"{name} did not start")
 
 
 # nginx serving the pre-rendered pages: what a plain static server does on this machine.
@@ -337,14 +342,7 @@ def _start_nginx_static(directory: Path) -> tuple[subprocess.Popen | None, int]:
     config = _NGINX_STATIC.format(run=run, pages="\n".join(pages), port=port, directory=directory)
     (run / "nginx.conf").write_text(config)
     process = subprocess.Popen([nginx, "-c", str(run / "nginx.conf"), "-p", str(run)], stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process, port
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("nginx did not start")
+    return _answering(process, port, "nginx")
 
 
 def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path) -> list[dict]:
