@@ -217,6 +217,13 @@ async def test_search_page_cards_read_as_words(datasette):
     assert "19 300 000 kr" in text.replace("\xa0", " ")
 
 
+async def test_a_search_without_hits_offers_no_skip_link_to_them(datasette):
+    none = visible_text((await datasette.client.get("/measures", params={"q": "finnsintenagonstans"})).text)
+    some = visible_text((await datasette.client.get("/measures", params={"q": "robot"})).text)
+    assert "0 åtgärder" in none and "Till de" not in none and "Till den" not in none
+    assert "Till de 3 träffarna" in some
+
+
 @pytest.mark.parametrize("query", ["page=0", "page=x", "sort=cheapest", "page=99999999"])
 async def test_search_page_refuses_odd_parameters_in_swedish(datasette, query):
     response = await datasette.client.get(f"/measures?{query}")
