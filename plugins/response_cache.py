@@ -8,6 +8,7 @@ cache-busting query made Goda exempel render anew each time (36 ms). Bounded in 
 Only complete, successful, public responses are kept: status 200, no cookie, not private, no Vary
 but Datasette's own, the whole body seen, no facet that ran out of time, and the release unchanged
 while it was built.
+A 200 that names no Cache-Control gets Datasette's default_cache_ttl (our own routes and pages).
 Limits: plugins: bidrag-cache: {max_bytes, max_entry_bytes} in metadata.yml.
 """
 
@@ -83,6 +84,15 @@ def key_for(datasette, scope) -> tuple:
     return (content_hash(datasette), clock.today().isoformat(), path, query)
 
 
+def with_max_age(start: dict, seconds: int) -> dict:
+    """A 200 without Cache-Control gets Datasette's default_cache_ttl, as its own views have it: the
+    start page, templates/pages and the search pages sent none, so no browser or CDN kept them."""
+    headers = start.get("headers", [])
+    if start["status"] != 200 or any(name.lower() == b"cache-control" for name, _ in headers):
+        return start
+    return {**start, "headers": [*headers, (b"cache-control", f"max-age={seconds}".encode())]}
+
+
 async def replay(send, entry) -> None:
     status, headers, body, _ = entry
     await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
@@ -108,7 +118,7 @@ def asgi_wrapper(datasette):
             async def recording(message):
                 nonlocal start, size, complete
                 if message["type"] == "http.response.start":
-                    start = message
+                    start = message = with_max_age(message, datasette.setting("default_cache_ttl"))
                     message = {**message, "headers": [*message.get("headers", []), (b"x-cache", b"miss")]}
                 elif message["type"] == "http.response.body" and size <= cache.max_entry_bytes:
                     parts.append(message.get("body", b""))

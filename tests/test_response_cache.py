@@ -117,3 +117,15 @@ async def test_a_page_without_parameters_is_one_entry_whatever_its_query(site):
     assert len(cache_of(datasette).entries) == len(pages)
     search = [await datasette.client.get(f"/measures?q={term}") for term in ("robot", "journal")]
     assert [r.headers["x-cache"] for r in search] == ["miss", "miss"]  # a page that reads its query keeps it
+
+
+async def test_our_own_pages_may_be_kept_by_browsers_and_proxies_as_datasettes_are(site):
+    datasette = make_datasette(site)
+    ttl = datasette.setting("default_cache_ttl")
+    for path in ("/", "/good_examples", "/measures?q=robot", "/decisions", f"/bidrag/decisions/{OREBRO}"):
+        first, again = [await datasette.client.get(path) for _ in range(2)]
+        assert first.headers["cache-control"] == again.headers["cache-control"] == f"max-age={ttl}", path
+    health = await datasette.client.get("/-/health.json")
+    assert "max-age" not in health.headers.get("cache-control", "")
+    missing = await datasette.client.get("/bidrag/measures/nope")
+    assert missing.status_code == 404 and "max-age" not in missing.headers.get("cache-control", "")
