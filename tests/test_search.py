@@ -217,6 +217,15 @@ async def test_search_page_cards_read_as_words(datasette):
     assert "19 300 000 kr" in text.replace("\xa0", " ")
 
 
+async def test_the_search_page_takes_a_status_as_the_table_pages_write_it(datasette):
+    """status=avslagen (the stored word, as /bidrag/measures?status=avslagen has it) is status=rejected."""
+    swedish = (await datasette.client.get("/measures.json", params={"status": "avslagen"})).json()
+    key = (await datasette.client.get("/measures.json", params={"status": "rejected"})).json()
+    table = (await datasette.client.get("/bidrag/measures.json?status=avslagen&_size=0")).json()
+    assert swedish["total"] == key["total"] == table["filtered_table_rows_count"] > 0
+    assert swedish["rows"] == key["rows"]
+
+
 async def test_a_search_without_hits_offers_no_skip_link_to_them(datasette):
     none = visible_text((await datasette.client.get("/measures", params={"q": "finnsintenagonstans"})).text)
     some = visible_text((await datasette.client.get("/measures", params={"q": "robot"})).text)

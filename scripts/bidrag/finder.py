@@ -148,10 +148,15 @@ class BadQuery(ValueError):
     """A visitor's parameter that cannot be understood; the message is Swedish."""
 
 
+def _key(facet: str, value: str) -> str:
+    """A status as the table pages write it (status=avslagen) means its key (status=rejected)."""
+    return STATUSES.key(value) if facet == "status" and value in STATUSES.values else value
+
+
 def parse_query(args) -> Query:
     """A Query from the request's parameters (Datasette's MultiParams or a dict of lists)."""
     text = " ".join((args.get("q") or "").split())[:200]
-    chosen = {f: list(dict.fromkeys(v for v in args.getlist(f) if v)) for f in SEARCH_FACETS.values}
+    chosen = {f: list(dict.fromkeys(_key(f, v) for v in args.getlist(f) if v)) for f in SEARCH_FACETS.values}
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         raise BadQuery(f"Okänd sortering ”{sort}”. Välj en av: {', '.join(SORTS)}.")
