@@ -347,18 +347,24 @@ def _start_nginx_static(directory: Path) -> tuple[subprocess.Popen | None, int]:
 
 def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path) -> list[dict]:
     site_port, bare_port = free_port(), free_port()
-    site = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
-    bare = start_datasette(
-        ["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port", str(bare_port)], bare_port
-    )
-    site_url, bare_url = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{bare_port}"
-    pages = endpoints(built["ids"])
-    prerender(site_url, [path for _, path, *_ in pages], workdir / "static")
-    static, static_port = _start_static(workdir / "static")
-    nginx, nginx_port = _start_nginx_static(workdir / "static")
-    balanced, balanced_url = _start_balanced(built["db"])
-    rows = []
+    started = []  # stopped whatever happens, a server that failed to start included
     try:
+        site = start_datasette(serve_arguments(Project(ROOT), "127.0.0.1", site_port, built["db"]), site_port)
+        started.append(site)
+        bare = start_datasette(
+            ["serve", "--immutable", str(built["db"]), "--host", "127.0.0.1", "--port", str(bare_port)], bare_port
+        )
+        started.append(bare)
+        site_url, bare_url = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{bare_port}"
+        pages = endpoints(built["ids"])
+        prerender(site_url, [path for _, path, *_ in pages], workdir / "static")
+        static, static_port = _start_static(workdir / "static")
+        started.append(static)
+        nginx, nginx_port = _start_nginx_static(workdir / "static")
+        started.append(nginx)
+        balanced, balanced_url = _start_balanced(built["db"])
+        started.append(balanced)
+        rows = []
         for name, path, is_json, shared, unique in pages:
             row = {"name": name, "path": path, "json": is_json}
             row["cpu_ms"] = cpu_per_request(site_url, site.pid, unique)
@@ -374,7 +380,7 @@ def _measure_scale(built: dict, concurrency: int, seconds: float, workdir: Path)
             print("  " + _line(row), flush=True)
         built.update(site_peak_mb=_peak_rss_mb(site.pid), bare_peak_mb=_peak_rss_mb(bare.pid))
     finally:
-        for process in (site, bare, static, nginx, balanced):
+        for process in started:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
