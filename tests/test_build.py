@@ -101,6 +101,14 @@ def test_foreign_keys_and_facet_indexes(db):
     for column in ("status", "region_id", "decision_id"):
         plan = db.execute(f"explain query plan select * from measures where {column} = ? order by id limit 51", ["x"])
         assert "TEMP B-TREE" not in " ".join(row[-1] for row in plan), column
+    # A filter on an amount is counted, and its facets selected, from an index, never a scan of the wide rows.
+    for column in ("amount_applied", "amount_granted", "amount_rejected"):
+        for sql in (
+            f"select count(*) from measures where {column} >= ?",
+            f"select json_group_array(id) from (select * from measures where {column} >= ?)",
+        ):
+            plan = " ".join(row[-1] for row in db.execute(f"explain query plan {sql}", [1]))
+            assert f"COVERING INDEX idx_measures_{column}_id" in plan, (column, plan)
     assert {("outcome",), ("region_id",)} <= {tuple(i.columns) for i in db["decisions"].indexes}
     assert list(db.execute("pragma foreign_key_check")) == []
 

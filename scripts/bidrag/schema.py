@@ -482,8 +482,10 @@ _TABLES = (
           "beslutet. Sök i rubrik, skäl och villkor; sökningen hittar även delar av sammansatta ord (robot hittar "
           "läkemedelsrobot).",
           pk=("id",), records=_measures,
-          # With id: a filtered page in Datasette's order (by id) is read in order, not sorted (9 -> 1 ms at 100x).
-          indexes=tuple((c, "id") for c in ("decision_id", "region_id", "status", "reason_category", "decided_on")),
+          # With id: a filtered page in Datasette's order (by id) is read in order, not sorted (9 -> 1 ms at 100x),
+          # and its count and facet selection read the index, not the wide rows (amount_granted >= x: 11 -> 2 ms).
+          indexes=tuple((c, "id") for c in ("decision_id", "region_id", "status", "reason_category", "decided_on",
+                                            "amount_applied", "amount_granted", "amount_rejected")),
           display={"label_column": "title", "size": 50,  # the reasons are long: 50 a page, not 100
                    "facets": ["status", "region_id", {"array": "themes"}, "reason_category", "decided_on"]}, columns=(
         _id("Åtgärdens id, <beslutets id>_<position>."),
