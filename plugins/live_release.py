@@ -9,7 +9,8 @@ the resolved file (with its own connections, hash and row counts) becomes the on
 The request keeps the Database it started with (a context variable, inherited by the tasks it
 spawns) however long it runs, so requests in flight finish on the old release and caches keyed on
 bidrag.site.content_hash change with the release. A release's indexes (bidrag.warm) are built
-before it serves, so the requests that wait for an adoption wait once, for the whole of it.
+before it serves, so the requests that wait for an adoption wait once, for the whole of it; its
+site-wide feeds are made in the background once it serves.
 """
 
 import asyncio
@@ -25,7 +26,7 @@ from datasette.database import Database
 from datasette.inspect import inspect_hash
 
 from bidrag.site import DATABASE
-from bidrag.warm import warm
+from bidrag.warm import warm, warm_pages
 
 _pinned: ContextVar = ContextVar("bidrag_release", default=None)
 
@@ -81,6 +82,7 @@ class Follower:
         self.datasette = datasette
         self.link = link
         self.current: Release | None = None
+        self.warming: asyncio.Task | None = None  # the pages of the current release made in advance
         self._lock = asyncio.Lock()
 
     async def release(self) -> Database:
@@ -95,7 +97,17 @@ class Follower:
                 release = await asyncio.to_thread(Release(self.datasette, identity[0], identity).prepare)
                 await warm(release)  # before any request gets it
                 self.current = release
+                self.warming = _in_release(release, warm_pages(self.datasette))
         return self.current
+
+
+def _in_release(release: Database, coroutine) -> asyncio.Task:
+    """A task that reads release, whatever the link says meanwhile (tasks copy the context they start in)."""
+    token = _pinned.set(release)
+    try:
+        return asyncio.ensure_future(coroutine)
+    finally:
+        _pinned.reset(token)
 
 
 class Databases(MutableMapping):

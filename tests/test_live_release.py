@@ -137,3 +137,26 @@ async def test_a_release_is_indexed_before_its_first_visitor(project, built_db, 
     assert all(finder.INDEXES.holds(release, kind) for kind in finder.KINDS.values())
     assert facet_index.INDEXES.holds(release, "measures")
     assert facet_index.INDEXES.holds(release, "decisions")
+
+
+async def test_the_site_wide_feeds_are_made_once_a_release_serves(project, built_db, tmp_path):
+    """The whole calendar (1.6 s of CPU at 100x) is made in the background after the adoption, for
+    the release adopted, plain and gzipped, so no visitor's request waits for it alone."""
+    from datasette.plugins import pm
+
+    from bidrag.site import DATABASE, content_hash, make_datasette
+
+    db = tmp_path / "bidrag.db"
+    shutil.copyfile(built_db, db)
+    datasette = make_datasette(project, db)
+    assert (await datasette.client.get("/-/health.json")).status_code == 200
+    follower = datasette.databases.follower
+    await follower.warming
+    release = content_hash(datasette)
+    memo = pm.get_plugin("feeds.py")._MEMO
+    for path in ("/feeds/deadlines.ics", "/feeds/decisions.atom", "/feeds/changes.atom"):
+        assert (release, path) in memo.done, path
+        assert (release, path, "gzip") in memo.done, path
+    calendar = await datasette.client.get("/feeds/deadlines.ics")
+    assert calendar.text == memo.done[(release, "/feeds/deadlines.ics")] and "BEGIN:VEVENT" in calendar.text
+    assert follower.current.path == datasette.get_database(DATABASE).path == str(db)
