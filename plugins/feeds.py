@@ -1,24 +1,24 @@
 """Feeds for those who want to be told: decisions and changes (Atom, JSON Feed 1.1) and reporting
 deadlines (iCalendar), for everything, one theme or one region. Ids and UIDs depend only on the
 data, so they stay stable. Each feed is made once per release (bidrag.memo): its queries run
-without the visitor time limit and the document is written in a worker thread, so a large
-calendar (2.5 s of CPU at 100x) never stalls the event loop or loses a race against a limit.
+without the visitor time limit and the document is written in a worker thread, the calendar (1.5 s
+of CPU at 100x) in a child process (bidrag.calendar), so none stalls the other requests or loses a
+race against a limit.
 """
 
 import asyncio
 import gzip
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-import icalendar
 from datasette import NotFound, Response, hookimpl
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from bidrag.calendar import calendar_text_apart
 from bidrag.encoding import negotiated
 from bidrag.formatting import kronor, long_date
 from bidrag.memo import ReleaseMemo
-from bidrag.schema import DEADLINE_KINDS
 from bidrag.site import content_hash, fetch_unlimited, site_url
 
 _MEMO = ReleaseMemo()
@@ -218,33 +218,13 @@ async def json_feed(datasette, request):
     return await _feed(datasette, request, text, "application/feed+json; charset=utf-8")
 
 
-def _calendar_text(rows: list[dict], base: str, name: str) -> str:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Effektivitetsdelegationen//bidrag//SV")
-    calendar.add("version", "2.0")
-    suffix = f" – {name}" if name else ""
-    calendar.add("x-wr-calname", f"Redovisningar – bidrag för en effektiv hälso- och sjukvård{suffix}")
-    for x in rows:
-        due = date.fromisoformat(x["due_on"])
-        event = icalendar.Event()
-        event.add("uid", f"{x['decision_id']}.{x['kind']}.{x['due_on']}@bidrag.effektivitetsdelegationen")
-        event.add("dtstamp", _when(x["decided_on"]))  # fixed per decision, so the event does not churn
-        event.add("dtstart", due)
-        event.add("dtend", due + timedelta(days=1))
-        event.add("summary", f"{DEADLINE_KINDS.title(x['kind'])}: {x['region_name']}")
-        event.add("description", x["source_quote"])
-        event.add("url", f"{base}/bidrag/decisions/{x['decision_id']}")
-        calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
-
-
 async def deadlines_ics(datasette, request):
     scope, name = await _scope(datasette, request)
     base = site_url(datasette)
 
     async def compute():
         rows = await fetch_unlimited(datasette, DEADLINES, scope)
-        return await asyncio.to_thread(_calendar_text, rows, base, name)
+        return await calendar_text_apart(rows, base, name)
 
     body = await _once(datasette, request, compute)
     return await _feed(datasette, request, body, "text/calendar; charset=utf-8")

@@ -15,6 +15,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib import namespace as ns
 
 from bidrag.build import build_database
+from bidrag.calendar import calendar_text, calendar_text_apart
 from bidrag.dataset import load_dataset
 from bidrag.project import Project
 from bidrag.publish import Site
@@ -105,6 +106,25 @@ async def test_calendars_parse_with_stable_uids(published):
     skane = icalendar.Calendar.from_ical((await get(datasette, "/feeds/deadlines/skane.ics", "text/calendar")).text)
     assert skane.walk("VEVENT") == []
     assert (await datasette.client.get("/feeds/deadlines/atlantis.ics")).status_code == 404
+
+
+async def test_a_large_calendar_is_made_in_a_child_process_the_same_way(published):
+    """From APART_FROM events on, `python -m bidrag.calendar` writes the calendar: the same bytes as in
+    the server's own process, and a child that fails is an error naming it, not an empty calendar."""
+    _, db = published
+    rows = list(
+        db.query(
+            "select x.decision_id, x.kind, x.due_on, x.source_quote, r.name as region_name, d.decided_on "
+            "from deadlines x join regions r on r.id = x.region_id join decisions d on d.id = x.decision_id "
+            "order by x.due_on"
+        )
+    )
+    assert rows
+    apart = await calendar_text_apart(rows, LOCAL_BASE_URL, "Örebro", apart_from=0)
+    assert apart == calendar_text(rows, LOCAL_BASE_URL, "Örebro")
+    assert len(icalendar.Calendar.from_ical(apart).walk("VEVENT")) == len(rows)
+    with pytest.raises(RuntimeError, match="bidrag.calendar ended with 1"):
+        await calendar_text_apart([{**rows[0], "due_on": "inte ett datum"}], LOCAL_BASE_URL, "", apart_from=0)
 
 
 async def test_pages_link_their_feeds(published):
