@@ -129,10 +129,32 @@ def _wrk(wrk: str, url: str, seconds: float, concurrency: int, script: str) -> s
         os.unlink(file.name)
 
 
+def _busy_cores(interval: float = 0.5) -> float:
+    """How many cores the machine kept busy over interval (Linux's /proc/stat)."""
+
+    def sample():
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    (total, idle), _ = sample(), time.sleep(interval)
+    total2, idle2 = sample()
+    return (os.cpu_count() or 1) * (1 - (idle2 - idle) / max(1, total2 - total))
+
+
+def settle(limit: float = 60.0) -> None:
+    """Wait until the machine is nearly idle: a server wrk gave up on (bare Datasette at 100x answers
+    nothing within wrk's timeout) keeps working off its queue after the run, and took the CPU from
+    the next one (measures with facets, balanced: 14 req/s after bare Datasette, 36 on their own)."""
+    deadline = time.monotonic() + limit
+    while _busy_cores() > 0.2 and time.monotonic() < deadline:
+        pass
+
+
 def load(url, concurrency: int, seconds: float) -> dict:
     """url: one address, or a function of the request number giving a new address each time.
     A second of the same kind of requests first (for unique addresses, others), so every
     process behind the balancer has rendered the page's templates once."""
+    settle()
     wrk = shutil.which("wrk")
     if wrk is None:
         return asyncio.run(_load(url, concurrency, seconds))
@@ -233,6 +255,7 @@ def _cpu_seconds(pid: int) -> float:
 def cpu_per_request(base: str, pid: int, unique, count: int = 20) -> float:
     """Server CPU milliseconds for one request nothing has cached, one request at a time (addresses
     of the same kind as the load's: a filter on amounts selects as many rows)."""
+    settle()
     with httpx.Client(timeout=120) as client:
         client.get(base + unique(_CPU_FROM))  # warm the connection and the process
         before = _cpu_seconds(pid)
