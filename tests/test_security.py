@@ -190,6 +190,14 @@ async def test_hostile_texts_are_neutralised_on_pages(hostile_site, path):
     assert_neutralised(response.text, path)
 
 
+async def test_a_table_cell_shows_hostile_text_as_text(hostile_site):
+    """The table pages' rows (plugins/table_rows.py) escape what no render_cell made safe, as Jinja did."""
+    datasette, _ = hostile_site
+    page = (await datasette.client.get("/bidrag/measures?_search=maskning")).text
+    assert '<td class="col-title type-str">Maskning &lt;script&gt;alert(&#39;skript&#39;)&lt;/script&gt;</td>' in page
+    assert re.search(r'<td class="col-amount_granted type-int">[0-9\u00a0]+\u00a0kr</td>', page)
+
+
 @pytest.mark.parametrize("path", ["/feeds/decisions.atom", "/feeds/decisions.json", "/feeds/deadlines.ics"])
 async def test_hostile_texts_are_neutralised_in_feeds(hostile_site, path):
     datasette, _ = hostile_site
