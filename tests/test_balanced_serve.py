@@ -265,3 +265,40 @@ def test_sigterm_stops_every_process_and_exits_zero(balanced_project, tmp_path):
     assert refused(server.base)
     assert not run_dir.exists()
     assert "Traceback" not in server.output()
+
+
+def test_without_a_configured_address_links_name_the_one_serve_listens_on(balanced_project, tmp_path):
+    """No BIDRAG_BASE_URL and no base_url: a preview on another port than 8001 links to itself
+    (facets, next page, feeds), and still never to the Host a request names."""
+    project, db_path = balanced_project
+    port = free_port()
+    log = tmp_path / "serve.log"
+    environment = {name: value for name, value in os.environ.items() if name != "BIDRAG_BASE_URL"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bidrag",
+                "--root",
+                str(project.root),
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                str(db_path),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answering(f"{base}/-/health.json", process, log)
+        status, _, body = answer(f"{base}/bidrag/measures.json?_size=3", {"Host": "attacker.example"})
+        assert status == 200 and json.loads(body)["next_url"].startswith(f"{base}/bidrag/measures.json?")
+        status, _, feed = answer(f"{base}/feeds/decisions.atom")
+        assert status == 200 and f"<id>{base}/feeds/decisions.atom</id>" in feed
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -17,7 +17,7 @@ from .project import Project
 from .publish import PublishError, Site
 from .publish import publish as publish_release
 from .publish import rollback as rollback_release
-from .site import serve_arguments
+from .site import BASE_URL_VARIABLE, listening_base_url, serve_arguments
 from .sources import verify_sources
 
 
@@ -280,6 +280,9 @@ def serve(project, host, port, db_path, processes):
     db_path = db_path or project.db_path
     if not db_path.exists():
         raise click.ClickException(f"{db_path} finns inte; kör `bidrag build` först")
+    base_url = listening_base_url(project, host, port)
+    if base_url is not None:  # for the processes started below
+        os.environ[BASE_URL_VARIABLE] = base_url
     try:
         arguments = serve_arguments(project, host, port, db_path)
     except ValueError as error:

@@ -132,6 +132,17 @@ def site_url(datasette: Datasette) -> str:
     return (configured or LOCAL_BASE_URL).rstrip("/")
 
 
+def listening_base_url(project: Project, host: str, port: int) -> str | None:
+    """For `bidrag serve`: the address it listens on, when neither BIDRAG_BASE_URL nor base_url in
+    metadata.yml names the site's, so a preview on another port links to itself (never to the Host
+    a request names); None when one is configured."""
+    site = yaml.safe_load(project.metadata_path.read_text("utf-8")) or {}
+    if os.environ.get(BASE_URL_VARIABLE) or ((site.get("plugins") or {}).get("bidrag-site") or {}).get("base_url"):
+        return None
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def content_hash(datasette: Datasette) -> str:
     """SHA-256 of the served database file (Datasette computes it once for an immutable file): the
     key for anything derived from the data."""
