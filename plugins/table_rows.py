@@ -1,5 +1,6 @@
 """The rows of Datasette's table pages as HTML, written here rather than in templates/_table.html:
-Jinja's async loop over 50 rows of 17 cells cost a third of a measures page's time at 100x."""
+Jinja's async loop, an await per cell, was the template's costliest part (50 rows of 17 cells: about
+4 of a measures page's 65 ms at 100x, and 28 KB of its whitespace)."""
 
 from datasette import hookimpl
 from datasette.utils import to_css_class
