@@ -125,11 +125,14 @@ BASE_URL_VARIABLE = "BIDRAG_BASE_URL"
 LOCAL_BASE_URL = "http://127.0.0.1:8001"
 
 
+def configured_base_url(site_config: dict | None) -> str | None:
+    """BIDRAG_BASE_URL, else base_url in site_config (plugins: bidrag-site); None when neither is set."""
+    return os.environ.get(BASE_URL_VARIABLE) or (site_config or {}).get("base_url")
+
+
 def site_url(datasette: Datasette) -> str:
-    """The site's absolute address without a trailing slash: BIDRAG_BASE_URL, else base_url under
-    plugins: bidrag-site in metadata.yml, else the local preview's address."""
-    configured = os.environ.get(BASE_URL_VARIABLE) or (datasette.plugin_config("bidrag-site") or {}).get("base_url")
-    return (configured or LOCAL_BASE_URL).rstrip("/")
+    """The site's absolute address without a trailing slash: the configured one, else the local preview's."""
+    return (configured_base_url(datasette.plugin_config("bidrag-site")) or LOCAL_BASE_URL).rstrip("/")
 
 
 def listening_base_url(project: Project, host: str, port: int) -> str | None:
@@ -137,7 +140,7 @@ def listening_base_url(project: Project, host: str, port: int) -> str | None:
     metadata.yml names the site's, so a preview on another port links to itself (never to the Host
     a request names); None when one is configured."""
     site = yaml.safe_load(project.metadata_path.read_text("utf-8")) or {}
-    if os.environ.get(BASE_URL_VARIABLE) or ((site.get("plugins") or {}).get("bidrag-site") or {}).get("base_url"):
+    if configured_base_url((site.get("plugins") or {}).get("bidrag-site")):
         return None
     host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
