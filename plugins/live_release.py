@@ -10,10 +10,12 @@ The request keeps the Database it started with (a context variable, inherited by
 spawns) however long it runs, so requests in flight finish on the old release and caches keyed on
 bidrag.site.content_hash change with the release. A release's indexes (bidrag.warm) are built
 before it serves, so the requests that wait for an adoption wait once, for the whole of it; its
-site-wide feeds are made in the background once it serves.
+site-wide feeds are made in the background once it serves. What Datasette asks about a release's
+schema on every page is answered from memory after the first time: the file never changes.
 """
 
 import asyncio
+import copy
 import os
 import sqlite3
 import threading
@@ -30,6 +32,41 @@ from bidrag.warm import warm, warm_pages
 
 _pinned: ContextVar = ContextVar("bidrag_release", default=None)
 
+# What Datasette asks a database about its schema, again on every page (a table page: 20 of its 32
+# trips to a SQL thread). A release never changes, so each answer is read once per release.
+SCHEMA_QUESTIONS = (
+    "table_exists",
+    "table_names",
+    "view_names",
+    "hidden_table_names",
+    "table_columns",
+    "table_column_details",
+    "primary_keys",
+    "fts_table",
+    "label_column_for_table",
+    "foreign_keys_for_table",
+    "get_all_foreign_keys",
+    "get_table_definition",
+    "get_view_definition",
+)
+SCHEMA_ANSWERS_KEPT = 1_000  # a visitor names any table in a URL: the answers about what is not there are not all kept
+
+
+def _answered_once(name: str):
+    asked = getattr(Database, name)
+
+    async def answered(self, *arguments):
+        key = (name, *arguments)
+        if key in self._schema_answers:
+            return copy.deepcopy(self._schema_answers[key])  # a caller may change what it gets
+        answer = await asked(self, *arguments)
+        if len(self._schema_answers) < SCHEMA_ANSWERS_KEPT:
+            self._schema_answers[key] = copy.deepcopy(answer)
+        return answer
+
+    answered.__name__ = name
+    return answered
+
 
 class Release(Database):
     """One immutable release file. Its connections are its own: Datasette keys per-thread connections
@@ -40,6 +77,7 @@ class Release(Database):
         self.name = self.route = DATABASE
         self.identity = identity
         self._connections = threading.local()
+        self._schema_answers: dict = {}
 
     def prepare(self) -> "Release":
         """Hash and row counts computed once, off the event loop (never an inspect file of another release)."""
@@ -63,6 +101,10 @@ class Release(Database):
         if self.ds.executor is None:  # num_sql_threads 0: Datasette's non-threaded mode
             return in_thread()
         return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+
+for _name in SCHEMA_QUESTIONS:
+    setattr(Release, _name, _answered_once(_name))
 
 
 def _identity(link: str) -> tuple | None:

@@ -160,3 +160,50 @@ async def test_the_site_wide_feeds_are_made_once_a_release_serves(project, built
     calendar = await datasette.client.get("/feeds/deadlines.ics")
     assert calendar.text == memo.done[(release, "/feeds/deadlines.ics")] and "BEGIN:VEVENT" in calendar.text
     assert follower.current.path == datasette.get_database(DATABASE).path == str(db)
+
+
+async def test_each_release_answers_for_its_own_schema(project, built_db, tmp_path):
+    """Datasette's schema questions are answered once per release (the file never changes), never
+    from another release: a release with a column more shows it at once, and what a caller does
+    with an answer does not change the next one."""
+    import os
+    import sqlite3
+
+    from bidrag.site import DATABASE, make_datasette
+
+    db = tmp_path / "bidrag.db"
+    shutil.copyfile(built_db, db)
+    datasette = make_datasette(project, db)
+    first = (await datasette.client.get("/bidrag/measures.json?_size=1")).json()["columns"]
+    old = datasette.get_database(DATABASE)
+    answer = await old.table_columns("measures")
+    answer.append("changed_by_a_caller")
+    assert await old.table_columns("measures") == first
+
+    wider = tmp_path / "wider.db"
+    shutil.copyfile(built_db, wider)
+    with sqlite3.connect(wider) as connection:
+        connection.execute("alter table measures add column extra_note text")
+    os.replace(wider, db)  # a new inode under the same name: a new release
+    after = (await datasette.client.get("/bidrag/measures.json?_size=1")).json()["columns"]
+    assert after == [*first, "extra_note"]
+    assert 'class="col-extra_note' in (await datasette.client.get("/bidrag/measures")).text
+    assert await old.table_columns("measures") == first
+
+
+async def test_schema_answers_about_tables_that_are_not_there_stay_bounded(project, built_db, tmp_path):
+    """Any table name in a URL is a schema question: memory for the answers is bounded."""
+    from datasette.plugins import pm
+
+    from bidrag.site import DATABASE, make_datasette
+
+    live_release = pm.get_plugin("live_release.py")
+    db = tmp_path / "bidrag.db"
+    shutil.copyfile(built_db, db)
+    datasette = make_datasette(project, db)
+    for number in range(live_release.SCHEMA_ANSWERS_KEPT + 50):
+        response = await datasette.client.get(f"/bidrag/no_such_table_{number}")
+        assert response.status_code == 404
+    release = datasette.get_database(DATABASE)
+    assert len(release._schema_answers) == live_release.SCHEMA_ANSWERS_KEPT
+    assert await release.table_exists("measures") is True
