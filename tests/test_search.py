@@ -208,6 +208,18 @@ async def test_search_page_sorts_and_pages(synthetic_datasette):
     assert "/measures?sort=amount&page=2" in first.links
 
 
+@pytest.mark.parametrize("table", ["measures", "decisions"])
+async def test_table_pages_show_as_many_rows_as_the_search_pages(synthetic_datasette, table):
+    """20 a page (their texts are long), the next page goes on from there, and _size still chooses."""
+    client = synthetic_datasette.client
+    first = (await client.get(f"/bidrag/{table}.json")).json()
+    assert len(first["rows"]) == 20 and first["next"]
+    second = (await client.get(f"/bidrag/{table}.json", params={"_next": first["next"]})).json()
+    assert second["rows"] and not {r[0] for r in first["rows"]} & {r[0] for r in second["rows"]}
+    assert (await client.get(f"/bidrag/{table}")).text.count("<tr><td") == 20
+    assert len((await client.get(f"/bidrag/{table}.json?_size=21")).json()["rows"]) == 21
+
+
 async def test_search_page_cards_read_as_words(datasette):
     html = (await datasette.client.get("/measures", params={"q": "taligenkänning"})).text
     text = visible_text(html)

@@ -14,10 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .formatting import sort_key
-from .schema import AMOUNT_BANDS, SEARCH_FACETS, STATUSES
+from .schema import AMOUNT_BANDS, PAGE_SIZE, SEARCH_FACETS, STATUSES
 from .search import has_terms, match_expression
 
-PAGE_SIZE = 20
 FOLDED_AFTER = 12  # a facet shows this many values; the rest fold away under "Visa alla"
 SORTS = {
     "relevance": "Relevans",
