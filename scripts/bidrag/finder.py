@@ -196,7 +196,8 @@ async def run(index: Index, query: Query, found: list | None, rank=None, whole: 
     await rank(keys, offset, limit), for sorting by relevance, gives the best of the selected keys in order.
     """
     size = len(index.ids)
-    text = index.everything if found is None else mask_of((index.by_text_key[k] for k in found), size)
+    matched = range(size) if found is None else [index.by_text_key[k] for k in found]
+    text = index.everything if found is None else mask_of(matched, size)
     per_facet = {f: _or(index.masks.get(f, {}).get(v, 0) for v in values) for f, values in query.chosen.items()}
     selection = text
     for mask in per_facet.values():
@@ -207,8 +208,9 @@ async def run(index: Index, query: Query, found: list | None, rank=None, whole: 
     limit = total if whole else PAGE_SIZE
     if query.effective_sort == "relevance":
         # Restricted to the selection only when a facet narrows it: the restriction has a cost of its own.
+        # Read from the matches, not from every record (at 100x a search matches a tenth of them).
         selected = (
-            None if selection == text else [index.text_keys[o] for o in _take(range(size), selection, size, 0, total)]
+            None if selection == text else [index.text_keys[o] for o in _take(matched, selection, size, 0, total)]
         )
         ordinals = [index.by_text_key[k] for k in await rank(selected, start, limit)] if total else []
     else:
