@@ -272,3 +272,15 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_document
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "No issues found" in result.stdout, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("written", ["1 000 000", "1\xa0000\xa0000 kr", "1000000kr", " 1 000 000 "])
+async def test_an_amount_filter_takes_the_amount_as_people_write_it(datasette, written):
+    """As the site shows amounts (1 000 000 kr); Datasette compared such a value as text: 0 rows."""
+    every = await get_json(datasette, "/bidrag/measures.json?_shape=array&_size=max&_col=amount_granted")
+    plain = await get_json(datasette, "/bidrag/measures.json?_shape=array&_size=max&amount_granted__gte=1000000")
+    assert 0 < len(plain) < len(every) and all(row["amount_granted"] >= 1_000_000 for row in plain)
+    response = await datasette.client.get(
+        "/bidrag/measures.json", params={"_shape": "array", "_size": "max", "amount_granted__gte": written}
+    )
+    assert response.status_code == 200 and response.json() == plain

@@ -27,6 +27,7 @@ def assert_swedish(response, status):
         ("/bidrag/measures?_timelimit=abc", 400, "Förfrågan innehåller en parameter"),
         ("/bidrag/measures?_size=abc", 400, "_size måste vara ett positivt heltal."),
         ("/bidrag/measures?_facet=nope", 400, "Kolumnen nope finns inte."),
+        ("/bidrag/measures?amount_granted__gte=abc", 400, "Filtret ”amount_granted__gte=abc” är inget belopp"),
         ("/bidrag?sql=" + quote("select nope from measures"), 400, "Kolumnen nope finns inte."),
         ("/nope", 404, "Sidan finns inte"),
         ("/bidrag/nope", 404, "Sidan finns inte"),
@@ -44,6 +45,12 @@ async def test_errors_are_swedish_pages(datasette, path, status, words):
     [
         ("/bidrag/measures.json?_sort=nope", 400, "Det går inte att sortera på nope."),
         ("/bidrag/measures.json?_size=5000", 400, "_size får vara högst 1000."),
+        (
+            "/bidrag/payments.json?amount__lt=1%2C5",
+            400,
+            "Filtret ”amount__lt=1,5” är inget belopp: ange hela kronor med siffror, "
+            "till exempel 1000000 eller 1 000 000.",
+        ),
         ("/bidrag.json?sql=" + quote("update measures set id = 1"), 400, "Bara frågor som läser (select) är tillåtna."),
         ("/bidrag.json?sql=" + quote("select * from nope"), 400, "Tabellen nope finns inte."),
         ("/nope.json", 404, "Vi hittar inte det du söker. Kontrollera adressen eller börja på startsidan."),

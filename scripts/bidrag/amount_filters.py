@@ -1,0 +1,55 @@
+"""Amount filters on the table pages as people write them.
+
+?amount_granted__gte=1 000 000 (or "1 000 000 kr", with no-break spaces as the site shows them)
+means the integer 1000000. A value that is no amount at all (abc, 1,5) is a Swedish 400 naming the
+filter: Datasette passed it on as text, which SQLite ranks above every number, so the page said
+"0 rader" without a word.
+"""
+
+import re
+from urllib.parse import parse_qsl, urlencode
+
+from .schema import KRONOR, TABLES
+
+KRONOR_COLUMNS = {name: {c.name for c in table.columns if c.kind is KRONOR} for name, table in TABLES.items()}
+OPERATORS = ("", "exact", "not", "gt", "gte", "lt", "lte")  # Datasette's filters that compare with one number
+_WRITTEN = re.compile(r"\s*(-?\s*[0-9][0-9\s]*?)\s*(?:kr|kronor|sek)?\.?\s*", re.IGNORECASE)
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def amount_column(table: str, parameter: str) -> str | None:
+    """The kronor column that parameter (column__operator) compares with one number, or None."""
+    column, _, operator = parameter.partition("__")
+    if column in KRONOR_COLUMNS.get(table, ()) and operator in OPERATORS:
+        return column
+    return None
+
+
+def as_stored(value: str) -> str:
+    """'1 000 000 kr' -> '1000000'; a value that is not written as an amount is returned unchanged."""
+    written = _WRITTEN.fullmatch(value)
+    return re.sub(r"\s", "", written[1]) if written else value
+
+
+def stored_query(table: str, query_string: bytes) -> bytes | None:
+    """The query string with its amount filters as integers, or None when none needed it."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    changed = False
+    for number, (name, value) in enumerate(pairs):
+        if amount_column(table, name) and value and as_stored(value) != value:
+            pairs[number], changed = (name, as_stored(value)), True
+    return urlencode(pairs).encode("latin-1") if changed else None
+
+
+def problem(table: str, args) -> str | None:
+    """A Swedish explanation for the first amount filter whose value is not a whole number of kronor."""
+    for name in args.keys():
+        if amount_column(table, name) is None:
+            continue
+        for value in args.getlist(name):
+            if not _INTEGER.fullmatch(value):
+                return (
+                    f"Filtret ”{name}={value}” är inget belopp: ange hela kronor med siffror, "
+                    "till exempel 1000000 eller 1 000 000."
+                )
+    return None
