@@ -420,3 +420,23 @@ async def test_region_page_lists_a_bounded_number_of_measures(synthetic_site):
     total = db.execute("select count(*) from measures where region_id = 'orebro'").fetchone()[0]
     assert len(listed) == 10 < total
     assert f"Alla {total} åtgärder" in visible_text(section)
+
+
+async def test_a_table_page_shows_each_text_once_and_lists_as_names(datasette):
+    """A Markdown text and its HTML were two columns of the same words, and themes a JSON list; the
+    page shows the HTML under the text's heading and the names, the JSON keeps what is stored."""
+    import html
+
+    page = (await datasette.client.get("/bidrag/measures")).text
+    headings = re.findall(r'<th class="col-([a-z_]+)"', page)
+    assert {"reason_html", "conditions_html", "themes"} <= set(headings)
+    assert "reason" not in headings and "conditions" not in headings
+    heading = re.search(r'<th class="col-reason_html".*?</th>', page, re.S).group(0)
+    assert ">Skäl<" in heading and "HTML" not in heading
+    rows = (await datasette.client.get("/bidrag/measures.json?_shape=array&_size=max")).json()
+    assert all(row["reason"] and row["reason_html"].startswith("<") for row in rows)
+    assert page.count('<td class="col-reason_html') == len(rows) > 1
+    themes = [html.unescape(cell) for cell in re.findall(r'<td class="col-themes[^>]*>(.*?)</td>', page)]
+    assert themes == [", ".join(json.loads(row["themes"])) for row in rows] and "[" not in "".join(themes)
+    chosen = (await datasette.client.get("/bidrag/measures?_col=reason")).text
+    assert re.findall(r'<th class="col-([a-z_]+)"', chosen) == ["id", "reason"]
