@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from datasette import hookimpl
 
-from bidrag import formatting
+from bidrag import amount_filters, formatting
 from bidrag.schema import ENUMERATIONS, TABLES, labels
 
 _LABELS = labels()
@@ -54,5 +54,6 @@ def extra_template_vars(datasette, table):
     return {
         "label": lambda column, in_table=None: column_label(column, in_table or table),
         "filter_label": lambda key: filter_labels.get(key.removesuffix("__1"), key),
+        "filter_value": lambda column, value: amount_filters.said(table, column, str(value)),
         "rader": lambda count: f"{formatting.number(count)} {'rad' if count == 1 else 'rader'}",
     }

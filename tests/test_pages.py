@@ -440,3 +440,18 @@ async def test_a_table_page_shows_each_text_once_and_lists_as_names(datasette):
     assert themes == [", ".join(json.loads(row["themes"])) for row in rows] and "[" not in "".join(themes)
     chosen = (await datasette.client.get("/bidrag/measures?_col=reason")).text
     assert re.findall(r'<th class="col-([a-z_]+)"', chosen) == ["id", "reason"]
+
+
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("amount_granted__gte=1+000+000", "där Beviljat belopp ≥ 1 000 000 kr"),
+        ("_search=robot", "rader med sökordet ”robot”"),
+        ("status=avslagen&_search=robot", "där Status = avslagen, med sökordet ”robot”"),
+    ],
+)
+async def test_a_table_page_says_what_it_shows_in_swedish(datasette, query, said):
+    """The count above the rows, with amounts in kronor as elsewhere on the site."""
+    page = (await datasette.client.get(f"/bidrag/measures?{query}")).text
+    heading = re.search(r'<h2 class="result-count".*?</h2>', page, re.S).group(0)
+    assert said in " ".join(visible_text(heading).replace("\xa0", " ").split())

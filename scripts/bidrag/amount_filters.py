@@ -9,6 +9,7 @@ filter: Datasette passed it on as text, which SQLite ranks above every number, s
 import re
 from urllib.parse import parse_qsl, urlencode
 
+from .formatting import kronor
 from .schema import KRONOR, TABLES
 
 KRONOR_COLUMNS = {name: {c.name for c in table.columns if c.kind is KRONOR} for name, table in TABLES.items()}
@@ -53,3 +54,10 @@ def problem(table: str, args) -> str | None:
                     "till exempel 1000000 eller 1 000 000."
                 )
     return None
+
+
+def said(table: str, column: str, value: str) -> str:
+    """A filter's value as the page says it: 1000000 on an amount column is 1 000 000 kr."""
+    if amount_column(table, column) and _INTEGER.fullmatch(value):
+        return kronor(int(value))
+    return value
