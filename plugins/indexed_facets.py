@@ -58,10 +58,19 @@ class _Indexed:
             tasks[self.sql] = asyncio.ensure_future(self._select(index))
         return await asyncio.shield(tasks[self.sql])
 
+    def _selecting_sql(self, index) -> tuple[str, bool]:
+        """(SQL for the selected rows as one JSON array, whether it holds rowids). Datasette's facet
+        SQL is "select <every column> from [table] <where>": the same where gives the rowids, which
+        SQLite reads from the filter's index alone and Python maps without hashing a key."""
+        head, separator, where = self.sql.partition(f" from {escape_sqlite(self.table)} ")
+        if separator and head.startswith("select "):
+            return f"select json_group_array(rowid) from {escape_sqlite(self.table)} {where}", True
+        return f"select json_group_array({escape_sqlite(index.pk)}) from ({self.sql})", False
+
     async def _select(self, index) -> int:
         """In an SQL thread, under the facet time limit: one JSON array, not a row per key (a third
         of the time for 20 000 keys), allowed past the length limit for visitors' values (8 MB at 1000x)."""
-        sql = f"select json_group_array({escape_sqlite(index.pk)}) from ({self.sql})"
+        sql, by_rowid = self._selecting_sql(index)
         params, limit = self.params, self.ds.setting("facet_time_limit_ms")
 
         def selected(conn):
@@ -76,7 +85,8 @@ class _Indexed:
                 raise
             finally:
                 conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, length)
-            return index.selection(json.loads(keys))
+            selected = json.loads(keys)
+            return index.selection_of_rowids(selected) if by_rowid else index.selection(selected)
 
         return await self.ds.get_database(self.database).execute_fn(selected)
 

@@ -3,7 +3,7 @@
 Datasette counts every facet with a scan of its own over the selected rows: five facets on measures
 were five scans, 60 ms of SQL per page at 100x. The database is immutable, so each process reads a
 table's shown facets once per release into one bit set per value (bit i is the i-th row in
-primary-key order). A request then needs one scan, for the primary keys its filters select; each
+rowid order). A request then needs one scan, for the primary keys its filters select; each
 count is one AND and one popcount. Facets a visitor adds (?_facet=another) stay Datasette's SQL.
 """
 
@@ -18,11 +18,17 @@ from .schema import TABLES
 class TableIndex:
     pk: str
     ordinal: dict  # primary key -> ordinal
+    by_rowid: list  # rowid -> ordinal (bit i is the i-th row in rowid order)
     columns: dict  # column -> value -> bit set (NULL is not a value, as in Datasette's facets)
     arrays: dict  # JSON array column -> element -> bit set of the rows whose array holds it
 
     def selection(self, keys) -> int:
         return mask_of(map(self.ordinal.__getitem__, keys), len(self.ordinal))
+
+    def selection_of_rowids(self, rowids) -> int:
+        """The same for rowids: SQLite reads them from any index without the row, and a list index
+        is no string hash (17 000 selected rows at 100x: 8 -> 2 ms)."""
+        return mask_of(map(self.by_rowid.__getitem__, rowids), len(self.ordinal))
 
 
 def shown_facets(table: str) -> tuple[list, list]:
@@ -41,9 +47,11 @@ def build(table: str, connection) -> TableIndex:
     columns, arrays = shown_facets(table)
     (pk,) = TABLES[table].pk
     names = ", ".join(f"[{c}]" for c in (pk, *columns, *arrays))
-    rows = connection.execute(f"select {names} from [{table}] order by [{pk}]").fetchall()
+    rows = connection.execute(f"select rowid, {names} from [{table}] order by rowid").fetchall()
+    by_rowid = [-1] * (rows[-1][0] + 1 if rows else 0)
     members = {c: {} for c in (*columns, *arrays)}
-    for i, row in enumerate(rows):
+    for i, (rowid, *row) in enumerate(rows):
+        by_rowid[rowid] = i
         plain, listed = row[1 : 1 + len(columns)], row[1 + len(columns) :]
         for column, value in zip(columns, plain, strict=True):
             if value is not None:
@@ -54,7 +62,11 @@ def build(table: str, connection) -> TableIndex:
     size = len(rows)
     masks = {c: {v: mask_of(o, size) for v, o in values.items()} for c, values in members.items()}
     return TableIndex(
-        pk, {row[0]: i for i, row in enumerate(rows)}, {c: masks[c] for c in columns}, {c: masks[c] for c in arrays}
+        pk,
+        {row[1]: i for i, row in enumerate(rows)},
+        by_rowid,
+        {c: masks[c] for c in columns},
+        {c: masks[c] for c in arrays},
     )
 
 
