@@ -13,6 +13,7 @@ from bidrag.schema import ENUMERATIONS, TABLES, labels
 _LABELS = labels()
 
 
+@lru_cache(maxsize=4096)  # a table page asks for each label several times (headings, sort, filters)
 def column_label(column: str, table: str | None = None) -> str:
     if table in TABLES and column in TABLES[table].column_names:
         return TABLES[table].column(column).label

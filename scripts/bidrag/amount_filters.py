@@ -14,7 +14,7 @@ from .schema import KRONOR, TABLES
 
 KRONOR_COLUMNS = {name: {c.name for c in table.columns if c.kind is KRONOR} for name, table in TABLES.items()}
 OPERATORS = ("", "exact", "not", "gt", "gte", "lt", "lte")  # Datasette's filters that compare with one number
-_WRITTEN = re.compile(r"\s*(-?\s*[0-9][0-9\s]*?)\s*(?:kr|kronor|sek)?\.?\s*", re.IGNORECASE)
+UNITS = ("kronor", "kr.", "kr", "sek")
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
@@ -27,9 +27,15 @@ def amount_column(table: str, parameter: str) -> str | None:
 
 
 def as_stored(value: str) -> str:
-    """'1 000 000 kr' -> '1000000'; a value that is not written as an amount is returned unchanged."""
-    written = _WRITTEN.fullmatch(value)
-    return re.sub(r"\s", "", written[1]) if written else value
+    """'1 000 000 kr' -> '1000000'; a value that is not written as an amount is returned unchanged.
+    No regular expression with nested repetition: a URL is the visitor's, and this stays linear."""
+    text = value.strip()
+    for unit in UNITS:
+        if text.lower().endswith(unit):
+            text = text[: -len(unit)]
+            break
+    digits = "".join(text.split())
+    return digits if _INTEGER.fullmatch(digits) else value
 
 
 def stored_query(table: str, query_string: bytes) -> bytes | None:
