@@ -362,10 +362,9 @@ def _release_sha(path: Path) -> str | None:
 
 def _smoke_test(project: Project, path: Path, decisions: int) -> None:
     """Serve the file through the real site configuration and read its key pages."""
-    from .site import make_datasette
+    from .site import DATABASE, make_datasette
 
-    async def run():
-        datasette = make_datasette(project, path)
+    async def run(datasette):
         for url, kind in (
             ("/", "text/html"),
             ("/bidrag/decisions.json?_shape=array", "application/json"),
@@ -378,9 +377,17 @@ def _smoke_test(project: Project, path: Path, decisions: int) -> None:
         if listed != decisions:
             raise PublishError(f"/bidrag/decisions.json listar {listed} beslut, väntat {decisions}")
 
-    # A thread of its own, so that callers inside an event loop (tests, notebooks) can publish too.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    datasette = make_datasette(project, path)
+    try:
+        # A thread of its own, so that callers inside an event loop (tests, notebooks) can publish too.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, run(datasette)).result()
+    finally:
+        # Its SQL threads and connections end with it: a process that publishes again and again (the
+        # test suite) kept every smoke-tested file open, and SQLite's heap limit is per process.
+        datasette.executor.shutdown(wait=True)
+        for database in {*datasette.databases.values(), datasette.get_database(DATABASE)}:
+            database.close()
 
 
 __all__ = ["BuildError", "PublishError", "Result", "Site", "publish", "rollback"]
