@@ -32,7 +32,7 @@ from bidrag.warm import warm, warm_pages
 
 _pinned: ContextVar = ContextVar("bidrag_release", default=None)
 
-# What Datasette asks a database about its schema, again on every page (a table page: 20 of its 32
+# What Datasette asks a database about its schema, again on every page (a table page: 21 of its 32
 # trips to a SQL thread). A release never changes, so each answer is read once per release.
 SCHEMA_QUESTIONS = (
     "table_exists",

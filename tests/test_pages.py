@@ -440,6 +440,15 @@ async def test_a_table_page_shows_each_text_once_and_lists_as_names(datasette):
     assert themes == [", ".join(json.loads(row["themes"])) for row in rows] and "[" not in "".join(themes)
     chosen = (await datasette.client.get("/bidrag/measures?_col=reason")).text
     assert re.findall(r'<th class="col-([a-z_]+)"', chosen) == ["id", "reason"]
+    # At phone width each cell is named by its position: one name per shown cell, in order.
+    phone = [label for _, label in re.findall(r'td:nth-of-type\((\d+)\):before \{ content: "([^"]*)"', page)]
+    first_row = re.search(r"<tr><td.*?</tr>", page, re.S).group(0)
+    assert len(phone) == len(headings) == first_row.count("<td")
+    assert phone[headings.index("reason_html")] == "Skäl" and phone[headings.index("themes")] == "Teman"
+    # A reference reads as the name it links to; the identifier stays in the link and the JSON.
+    regions = set(re.findall(r'<td class="col-region_id[^>]*>(.*?)</td>', page))
+    assert regions == {'<a href="/bidrag/regions/orebro">Region Örebro län</a>'}
+    assert "<em>" not in first_row
 
 
 @pytest.mark.parametrize(

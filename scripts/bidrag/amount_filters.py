@@ -43,8 +43,9 @@ def stored_query(table: str, query_string: bytes) -> bytes | None:
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     changed = False
     for number, (name, value) in enumerate(pairs):
-        if amount_column(table, name) and value and as_stored(value) != value:
-            pairs[number], changed = (name, as_stored(value)), True
+        stored = as_stored(value) if value and amount_column(table, name) else value
+        if stored != value:
+            pairs[number], changed = (name, stored), True
     return urlencode(pairs).encode("latin-1") if changed else None
 
 
