@@ -133,7 +133,7 @@ async def _render(datasette, request, kind, query, result, rows):
         "numbers": [(n, _url(kind, query.params(page=n))) for n in _page_numbers(query.page, result.pages)],
     }
     for f in result.facets:
-        f["values_html"], f["folded_html"] = _facet_items(f["key"], f["values"]), _facet_items(f["key"], f["folded"])
+        _fold(kind, query, f)
     plain = query.params(page=1)
     context = {
         "kind": kind,
@@ -153,6 +153,21 @@ async def _render(datasette, request, kind, query, result, rows):
         "first_number": (query.page - 1) * PAGE_SIZE + 1,
     }
     return await datasette.render_template("search.html", context, request=request, view_name="search")
+
+
+def _fold(kind: str, query, facet: dict) -> None:
+    """A facet's first values and the chosen ones; all of them only on asking (expand=facet): the
+    decision dates alone are hundreds at 100x, and every visitor would have been sent all of them."""
+    key, expanded = facet["key"], facet["key"] in query.expanded
+    shown = facet["values"] + [v for v in facet["folded"] if expanded or v["chosen"]]
+    facet["values_html"] = _facet_items(key, shown)
+    facet["total"] = len(facet["values"]) + len(facet["folded"])
+    facet["expand"] = facet["collapse"] = None
+    others = tuple(f for f in query.expanded if f != key)
+    if expanded and facet["folded"]:
+        facet["collapse"] = _url(kind, query.params(page=query.page, expanded=others)) + f"#facet-{key}"
+    elif len(shown) < facet["total"]:
+        facet["expand"] = _url(kind, query.params(page=query.page, expanded=(*others, key))) + f"#facet-{key}"
 
 
 def _facet_items(key: str, values: list) -> Markup:

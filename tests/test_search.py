@@ -10,13 +10,14 @@ import pytest
 from bidrag.browser import chromium, live_server
 from bidrag.build import build_database
 from bidrag.dataset import load_dataset
+from bidrag.finder import FOLDED_AFTER
 from bidrag.schema import GRANTED, PARTLY_GRANTED, REJECTED
 from bidrag.search import match_expression
 from bidrag.site import make_datasette
 from bidrag.synthetic import write_synthetic_tree
 
 from .conftest import ROOT
-from .html import parse, visible_text
+from .html import links_with_text, parse, visible_text
 
 
 async def all_measures(datasette):
@@ -192,6 +193,40 @@ async def test_search_page_counts_are_what_the_tables_say(synthetic_datasette):
             for v in values[i][facet["key"]]:
                 wanted[v] = wanted.get(v, 0) + 1
         assert counts == wanted, facet["key"]
+
+
+async def test_a_long_facet_sends_its_first_values_and_the_rest_on_asking(synthetic_datasette):
+    get = synthetic_datasette.client.get
+    regions = [
+        v["value"]
+        for v in next(f for f in (await get("/measures.json")).json()["facets"] if f["key"] == "region")["values"]
+    ]
+    assert len(regions) > FOLDED_AFTER
+
+    def boxes(html):
+        return [
+            (a["value"], "checked" in a)
+            for tag, a in parse(html).tagged
+            if tag == "input" and a.get("name") == "region"
+        ]
+
+    def link(html, text):
+        return next(href for href, words in links_with_text(html) if words.startswith(text))
+
+    folded = (await get("/measures?q=vård")).text
+    assert boxes(folded) == [(v, False) for v in regions[:FOLDED_AFTER]]
+    # A chosen value beyond the first ones stays on the page, checked, so the form keeps it.
+    chosen = (await get(f"/measures?q=vård&region={regions[-1]}")).text
+    assert boxes(chosen)[-1] == (regions[-1], True) and len(boxes(chosen)) == FOLDED_AFTER + 1
+    expand = link(folded, f"Visa alla {len(regions)} för region")
+    assert "expand=region" in expand and "q=v%C3%A5rd" in expand
+    expanded = (await get(expand)).text
+    assert [v for v, _ in boxes(expanded)] == regions
+    assert ("input", {"type": "hidden", "name": "expand", "value": "region"}) in parse(expanded).tagged
+    collapse = link(expanded, "Visa färre för region")
+    assert "expand" not in collapse and boxes((await get(collapse)).text) == boxes(folded)
+    refused = await get("/measures?expand=nope")
+    assert refused.status_code == 400 and "Okänt filter ”nope”" in refused.text
 
 
 async def test_search_page_sorts_and_pages(synthetic_datasette):

@@ -18,7 +18,7 @@ from .formatting import sort_key
 from .schema import AMOUNT_BANDS, PAGE_SIZE, SEARCH_FACETS, STATUSES
 from .search import has_terms, match_expression
 
-FOLDED_AFTER = 12  # a facet shows this many values; the rest fold away under "Visa alla"
+FOLDED_AFTER = 12  # a facet shows this many values (and any chosen); the rest on asking (expand=facet)
 SORTS = {
     "relevance": "Relevans",
     "date": "Beslutsdatum, senaste först",
@@ -125,6 +125,7 @@ class Query:
     chosen: dict = field(default_factory=dict)  # facet -> list of values
     sort: str = "relevance"
     page: int = 1
+    expanded: tuple = ()  # the facets shown with all their values
 
     @property
     def effective_sort(self) -> str:
@@ -136,6 +137,7 @@ class Query:
     def params(self, **changes) -> list:
         """The query as URL parameters, with changes (facet=(value, on) toggles one value)."""
         text, sort, page = changes.get("text", self.text), changes.get("sort", self.sort), changes.get("page", 1)
+        expanded = changes.get("expanded", self.expanded)
         chosen = {f: list(v) for f, v in self.chosen.items()}
         if "toggle" in changes:
             facet, value = changes["toggle"]
@@ -147,7 +149,7 @@ class Query:
             pairs.append(("sort", sort))
         if page > 1:
             pairs.append(("page", str(page)))
-        return pairs
+        return pairs + [("expand", f) for f in expanded]
 
 
 class BadQuery(ValueError):
@@ -169,7 +171,11 @@ def parse_query(args) -> Query:
     page = args.get("page") or "1"
     if not page.isdigit() or not 1 <= int(page) <= 100_000:
         raise BadQuery(f"Sidan ”{page}” finns inte: ange ett heltal från 1.")
-    return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page))
+    expanded = tuple(dict.fromkeys(args.getlist("expand")))
+    for facet in expanded:
+        if facet not in SEARCH_FACETS.values:
+            raise BadQuery(f"Okänt filter ”{facet}”. Välj ett av: {', '.join(SEARCH_FACETS.values)}.")
+    return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page), expanded)
 
 
 @dataclass
