@@ -27,7 +27,12 @@ def assert_swedish(response, status):
         ("/bidrag/measures?_timelimit=abc", 400, "Förfrågan innehåller en parameter"),
         ("/bidrag/measures?_size=abc", 400, "_size måste vara ett positivt heltal."),
         ("/bidrag/measures?_facet=nope", 400, "Kolumnen nope finns inte."),
-        ("/bidrag/measures?amount_granted__gte=abc", 400, "Filtret ”amount_granted__gte=abc” är inget belopp"),
+        (
+            "/bidrag/measures?amount_granted__gte=abc",
+            400,
+            "”abc” i filtret på beviljat belopp (amount_granted__gte) är inget belopp",
+        ),
+        ("/bidrag/measures?amount_granted__lt=", 400, "Filtret på beviljat belopp (amount_granted__lt) saknar värde"),
         ("/bidrag?sql=" + quote("select nope from measures"), 400, "Kolumnen nope finns inte."),
         ("/nope", 404, "Sidan finns inte"),
         ("/bidrag/nope", 404, "Sidan finns inte"),
@@ -48,7 +53,7 @@ async def test_errors_are_swedish_pages(datasette, path, status, words):
         (
             "/bidrag/payments.json?amount__lt=1%2C5",
             400,
-            "Filtret ”amount__lt=1,5” är inget belopp: ange hela kronor med siffror, "
+            "”1,5” i filtret på belopp (amount__lt) är inget belopp: ange hela kronor med siffror, "
             "till exempel 1000000 eller 1 000 000.",
         ),
         ("/bidrag.json?sql=" + quote("update measures set id = 1"), 400, "Bara frågor som läser (select) är tillåtna."),

@@ -52,14 +52,18 @@ def stored_query(table: str, query_string: bytes) -> bytes | None:
 def problem(table: str, args) -> str | None:
     """A Swedish explanation for the first amount filter whose value is not a whole number of kronor."""
     for name in args.keys():
-        if amount_column(table, name) is None:
+        column = amount_column(table, name)
+        if column is None:
             continue
         for value in args.getlist(name):
             if not _INTEGER.fullmatch(value):
-                return (
-                    f"Filtret ”{name}={value}” är inget belopp: ange hela kronor med siffror, "
-                    "till exempel 1000000 eller 1 000 000."
+                where = f"filtret på {TABLES[table].column(column).label.lower()} ({name})"
+                said = (
+                    f"{where[0].upper()}{where[1:]} saknar värde"
+                    if not value
+                    else f"”{value}” i {where} är inget belopp"
                 )
+                return f"{said}: ange hela kronor med siffror, till exempel 1000000 eller 1 000 000."
     return None
 
 
