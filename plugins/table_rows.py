@@ -21,6 +21,14 @@ def shown_columns(columns) -> list:
     return shown
 
 
+def filter_columns_of(columns, chosen: str | None = None) -> list:
+    """The columns offered to filter on: a text's HTML twin (reason_html) is left out, as filtering
+    on markup finds nothing a reader searches for; the text itself (reason) is offered under Skäl.
+    A filter already chosen on a twin keeps its column, so the form can show it."""
+    names = set(columns)
+    return [c for c in columns if c == chosen or not (c.endswith("_html") and c.removesuffix("_html") in names)]
+
+
 def table_body(rows, columns) -> Markup:
     """<tr> per row, <td class="col-… type-…"> per shown cell, as Datasette's own table template writes them."""
     shown = {column["name"] for column in shown_columns(columns)}
@@ -40,3 +48,4 @@ def table_body(rows, columns) -> Markup:
 def prepare_jinja2_environment(env):
     env.globals["table_body"] = table_body
     env.globals["shown_columns"] = shown_columns
+    env.globals["filter_columns_of"] = filter_columns_of

@@ -451,6 +451,22 @@ async def test_a_table_page_shows_each_text_once_and_lists_as_names(datasette):
     assert "<em>" not in first_row
 
 
+async def test_the_filter_form_offers_each_text_once(datasette):
+    """Filtering on a text's HTML finds markup, not words: the form offers the text (Skäl) only,
+    unless a filter already chosen on the HTML needs its column to be shown."""
+
+    def options(page, select_id):
+        select = re.search(rf'<select id="{select_id}".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="([a-z_]+)"( selected)?>', select)
+
+    offered = [name for name, _ in options((await datasette.client.get("/bidrag/measures")).text, "filter-column")]
+    assert {"reason", "conditions", "amount_granted"} <= set(offered)
+    assert not [name for name in offered if name.endswith("_html")]
+    chosen = (await datasette.client.get("/bidrag/measures?reason_html__contains=robot")).text
+    assert ("reason_html", " selected") in options(chosen, "filter-column-1")
+    assert "conditions_html" not in dict(options(chosen, "filter-column-1"))
+
+
 @pytest.mark.parametrize(
     "query, said",
     [
