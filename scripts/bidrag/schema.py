@@ -451,7 +451,8 @@ _TABLES = (
             source=_first_due(FINAL_REPORT)),
         col("org_nr", TEXT, "Organisationsnummer", "Regionens organisationsnummer som beslutet anger det."),
         col("joint", BOOLEAN, "Samverkan", "1 om ansökan gjordes i samverkan med andra regioner "
-            "(se decision_partners), annars 0.", R, source=lambda d, ds: bool(d["joint_with"])),
+            "(se tabellen Samverkande regioner, decision_partners), annars 0.",
+            R, source=lambda d, ds: bool(d["joint_with"])),
         col("general_conditions", MARKDOWN, "Allmänna villkor",
             "Villkor och förväntningar som gäller hela bidraget, ordagrant ur beslutet."),
         col("general_conditions_html", HTML, "Allmänna villkor (HTML)", "De allmänna villkoren som HTML.",
@@ -474,7 +475,8 @@ _TABLES = (
             source="source_quotes.outcome"),
         col("payments_quote", TEXT, "Citat om utbetalningarna", "Citat ur beslutet om utbetalningarna.",
             source="source_quotes.payments"),
-        col("source_id", TEXT, "Källa", "Källdokumentet (se sources).", R, source="id", references="sources.id"),
+        col("source_id", TEXT, "Källa", "Källdokumentet (se tabellen Källdokument, sources).",
+            R, source="id", references="sources.id"),
     )),
     Table("decision_partners", "Samverkande regioner", "Regioner som ansökt i samverkan med den sökande regionen.",
           pk=("decision_id", "region_id"), records=_each("joint_with"), indexes=(("region_id",),), columns=(
@@ -509,10 +511,10 @@ _TABLES = (
         col("reason", MARKDOWN, "Skäl", "Skälen för beslutet om åtgärden, ordagrant ur beslutet."),
         col("reason_html", HTML, "Skäl (HTML)", "Skälen som HTML.", source=_html("reason")),
         col("reason_category", TEXT, "Avslagsskäl",
-            "Kategori för avslagsskälet (se reason_categories), satt av redaktionen.", C,
-            references="reason_categories.id"),
+            "Kategori för avslagsskälet, satt av redaktionen (se tabellen Kategorier av avslagsskäl, "
+            "reason_categories).", C, references="reason_categories.id"),
         col("themes", JSON_ARRAY, "Teman", "Teman som åtgärden hör till, som JSON-lista med temanas namn "
-            "(se themes).", R, source=lambda m, ds: [ds.theme_names[t] for t in m["themes"]]),
+            "(se tabellen Teman, themes).", R, source=lambda m, ds: [ds.theme_names[t] for t in m["themes"]]),
         col("source_quote", TEXT, "Citat ur beslutet", "Meningarna i beslutet som åtgärden och beloppet kommer från.",
             R),
     )),
@@ -567,7 +569,8 @@ _TABLES = (
         col("date", DATE, "Datum", "Datum som uppgiften gäller."),
         col("sources_disagree", BOOLEAN, "Källorna skiljer sig åt",
             "1 om källorna anger olika uppgifter för samma ämne, annars 0.", R),
-        col("source_id", TEXT, "Källa", "Källan (se sources).", R, source="source", references="sources.id"),
+        col("source_id", TEXT, "Källa", "Källan (se tabellen Källdokument, sources).",
+            R, source="source", references="sources.id"),
         col("source_quote", TEXT, "Citat ur källan", "Citat ur källan.", R),
     )),
     # Filled by `bidrag publish`; a plain build leaves them empty.
