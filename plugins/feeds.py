@@ -112,7 +112,17 @@ async def _entries(datasette, feed: str, scope: dict) -> list[dict]:
     return entries
 
 
-def _atom_text(title: str, feed_url: str, base: str, rights: str, entries: list[dict]) -> str:
+# An empty feed's date when nothing was ever published (a plain build): the programme's first year.
+_BEFORE_ANY_RELEASE = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
+async def _last_published(datasette) -> str | None:
+    """When the release was published: what an empty feed was last brought up to date."""
+    rows = await fetch_unlimited(datasette, "select max(published_at) as at from releases")
+    return rows[0]["at"] if rows else None
+
+
+def _atom_text(title: str, feed_url: str, base: str, rights: str, entries: list[dict], published: str | None) -> str:
     generator = FeedGenerator()
     generator.id(feed_url)
     generator.title(title)
@@ -126,7 +136,8 @@ def _atom_text(title: str, feed_url: str, base: str, rights: str, entries: list[
     generator.link(href=feed_url, rel="self")
     generator.language("sv")
     generator.rights(rights)
-    generator.updated(_when(entries[0]["updated"]) if entries else datetime(2025, 1, 1, tzinfo=timezone.utc))
+    latest = entries[0]["updated"] if entries else published
+    generator.updated(_when(latest) if latest else _BEFORE_ANY_RELEASE)
     for item in reversed(entries):  # feedgen lists the last added first
         entry = generator.add_entry()
         entry.id(item["id"])
@@ -184,7 +195,8 @@ async def atom(datasette, request):
 
     async def compute():
         entries = await _entries(datasette, feed, scope)
-        return await asyncio.to_thread(_atom_text, title, base + request.path, base, rights, entries)
+        published = None if entries else await _last_published(datasette)
+        return await asyncio.to_thread(_atom_text, title, base + request.path, base, rights, entries, published)
 
     body = await _once(datasette, request, compute)
     return await _feed(datasette, request, body, "application/atom+xml; charset=utf-8")

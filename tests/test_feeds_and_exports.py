@@ -123,6 +123,17 @@ async def test_a_large_calendar_is_made_in_a_child_process_the_same_way(publishe
         await calendar_text_apart([{**rows[0], "due_on": "inte ett datum"}], LOCAL_BASE_URL, "", apart_from=0)
 
 
+async def test_an_empty_feed_is_as_recent_as_the_last_publication(published):
+    """A region without decisions has an empty feed; it was last brought up to date when the
+    release was published, not at a fixed date."""
+    datasette, db = published
+    quiet = db.execute("select id from regions where id not in (select region_id from decisions) limit 1").fetchone()[0]
+    feed = feedparser.parse((await get(datasette, f"/feeds/regions/{quiet}.atom", "application/atom+xml")).text)
+    assert not feed.bozo and feed.entries == []
+    published_at = db.execute("select max(published_at) from releases").fetchone()[0]
+    assert published_at and feed.feed.updated.replace("+00:00", "Z") == published_at
+
+
 async def test_pages_link_their_feeds(published):
     datasette, _ = published
     html = (await datasette.client.get("/")).text
@@ -138,7 +149,13 @@ async def test_pages_link_their_feeds(published):
         ("text/calendar", "/feeds/deadlines.ics"),
     } <= alternates
     region = (await datasette.client.get("/bidrag/regions/orebro")).text
-    assert 'href="/feeds/deadlines/orebro.ics"' in region
+    calendars = [a["href"] for tag, a in parse(region).tagged if tag == "link" and a.get("type") == "text/calendar"]
+    assert calendars == ["/feeds/deadlines.ics", "/feeds/regions/orebro.ics"]  # the site's and the region's, once
+    # The region's calendar under the deadlines feeds is the same calendar, for whoever subscribed there.
+    same = [
+        (await get(datasette, f"/feeds/{kind}/orebro.ics", "text/calendar")).text for kind in ("regions", "deadlines")
+    ]
+    assert same[0] == same[1] and "BEGIN:VEVENT" in same[0]
 
 
 @pytest.mark.parametrize("table", TABLES)
