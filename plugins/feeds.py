@@ -163,12 +163,17 @@ async def _scope(datasette, request) -> tuple[dict, str]:
     return {"region": region, "theme": theme}, rows[0]["name"]
 
 
-async def _once(datasette, request, compute) -> str:
-    """The feed's text, made once per release and address (see bidrag.memo)."""
-    return await _MEMO.get((content_hash(datasette), request.path), compute)
+async def _once(datasette, request, compute) -> bytes:
+    """The feed's text as UTF-8, made and encoded once per release and address (see bidrag.memo):
+    encoding the whole calendar per request cost 2.5 ms at 100x."""
+
+    async def encoded():
+        return (await compute()).encode("utf-8")
+
+    return await _MEMO.get((content_hash(datasette), request.path), encoded)
 
 
-async def _feed(datasette, request, body: str, content_type: str) -> Response:
+async def _feed(datasette, request, body: bytes, content_type: str) -> Response:
     """The feed, gzipped for a client that takes it (the whole calendar is 2.3 MB at 100x, 114 KB
     gzipped), the compression too made once per release and address."""
     # A feed is a function of the release and its address, so readers that poll get 304 until a switch.
@@ -180,7 +185,7 @@ async def _feed(datasette, request, body: str, content_type: str) -> Response:
         return Response(body, content_type=content_type, headers=headers)
 
     async def compress():
-        return await asyncio.to_thread(gzip.compress, body.encode("utf-8"), 6, mtime=0)
+        return await asyncio.to_thread(gzip.compress, body, 6, mtime=0)
 
     zipped = await _MEMO.get((release, request.path, "gzip"), compress)
     return Response(zipped, content_type=content_type, headers={**headers, "content-encoding": "gzip"})
@@ -227,7 +232,7 @@ async def json_feed(datasette, request):
         ],
     }
     text = json.dumps(body, ensure_ascii=False, indent=2)
-    return await _feed(datasette, request, text, "application/feed+json; charset=utf-8")
+    return await _feed(datasette, request, text.encode("utf-8"), "application/feed+json; charset=utf-8")
 
 
 async def deadlines_ics(datasette, request):

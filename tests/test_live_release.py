@@ -158,7 +158,7 @@ async def test_the_site_wide_feeds_are_made_once_a_release_serves(project, built
         assert (release, path) in memo.done, path
         assert (release, path, "gzip") in memo.done, path
     calendar = await datasette.client.get("/feeds/deadlines.ics")
-    assert calendar.text == memo.done[(release, "/feeds/deadlines.ics")] and "BEGIN:VEVENT" in calendar.text
+    assert calendar.content == memo.done[(release, "/feeds/deadlines.ics")] and "BEGIN:VEVENT" in calendar.text
     assert follower.current.path == datasette.get_database(DATABASE).path == str(db)
 
 
