@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 
 from bidrag.formatting import sort_key
+from bidrag.schema import TABLES
 from bidrag.site import DATABASE, fetch, site_url
 
 # Each group lists its latest measures; the rest are a link away (the build ranked them).
@@ -93,6 +94,8 @@ def extra_template_vars(template, datasette, request):
                 "base_url": site_url(datasette),
                 "examples": API_EXAMPLES,
                 "tables": tables,
+                # The downloads table stores the exports themselves; it has no export of its own.
+                "exported": {name: t for name, t in tables.items() if name in TABLES},
                 "sources": await fetch(datasette, "select * from sources order by kind desc, id"),
                 "queries": datasette.metadata("queries", database=DATABASE) or {},
             }

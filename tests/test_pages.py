@@ -19,7 +19,7 @@ from bidrag.site import make_datasette
 from bidrag.synthetic import write_synthetic_tree
 
 from .conftest import OREBRO, ROOT
-from .html import parse, visible_text, with_attribute
+from .html import links_with_text, parse, visible_text, with_attribute
 
 
 def spaced(text: str) -> str:
@@ -142,8 +142,16 @@ async def test_region_pages(datasette):
     assert "Beviljat 34 870 000 kr" in text
     assert "Beviljade åtgärder 3 av 8" in text
     assert "Läkemedelsrobot" in text and "Region Örebro län, 11 november 2025" in text
-    empty = visible_text(await page(datasette, "/bidrag/regions/skane"))
-    assert "Region Skåne har inget publicerat beslut om bidrag ännu." in empty
+    empty_html = await page(datasette, "/bidrag/regions/skane")
+    assert "Region Skåne har inget publicerat beslut om bidrag ännu." in visible_text(empty_html)
+    # Whoever waits for a region's first decision can follow it from its page.
+    for html in (empty_html, await page(datasette, "/bidrag/regions/orebro")):
+        region = "skane" if html is empty_html else "orebro"
+        follows = dict((href, words) for href, words in links_with_text(html) if href.startswith("/feeds/regions/"))
+        assert follows == {
+            f"/feeds/regions/{region}.atom": "nya och ändrade beslut (Atom)",
+            f"/feeds/regions/{region}.ics": "tidsfrister i din kalender (iCalendar)",
+        }
 
 
 async def test_decision_page_reads_like_the_decision(datasette, db):
@@ -302,6 +310,13 @@ async def test_api_page_examples_all_work(datasette):
         kinds.add(kind)
         assert len(response.content) > 50, url
     assert {"application/json", "text/plain", "application/octet-stream"} <= kinds  # JSON, CSV, SQLite
+
+
+async def test_every_download_the_api_page_links_answers(datasette):
+    links = [link for link in parse(await page(datasette, "/data_and_api")).links if link.startswith("/exports/")]
+    assert "/exports/measures.csv" in links and "/exports/excel/measures.csv" in links
+    for link in links:
+        assert (await datasette.client.get(link)).status_code == 200, link
 
 
 async def test_api_page_documents_every_field_from_metadata(datasette, db):
