@@ -128,6 +128,7 @@ async def _render(datasette, request, kind, query, result, rows):
     pages = {
         "current": query.page,
         "count": result.pages,
+        "first": _url(kind, query.params(page=1)),
         "previous": _url(kind, query.params(page=query.page - 1)) if query.page > 1 else None,
         "next": _url(kind, query.params(page=query.page + 1)) if query.page < result.pages else None,
         "numbers": [(n, _url(kind, query.params(page=n))) for n in _page_numbers(query.page, result.pages)],

@@ -197,11 +197,11 @@ async def test_search_page_counts_are_what_the_tables_say(synthetic_datasette):
 
 async def test_a_long_facet_sends_its_first_values_and_the_rest_on_asking(synthetic_datasette):
     get = synthetic_datasette.client.get
-    regions = [
-        v["value"]
-        for v in next(f for f in (await get("/measures.json")).json()["facets"] if f["key"] == "region")["values"]
-    ]
+    facet = next(f for f in (await get("/measures.json?q=vård")).json()["facets"] if f["key"] == "region")
+    regions, counts = [v["value"] for v in facet["values"]], [v["count"] for v in facet["values"]]
     assert len(regions) > FOLDED_AFTER
+    # The values folded away are those with the fewest hits, so none looks like a value without any.
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
 
     def boxes(html):
         return [
@@ -226,7 +226,16 @@ async def test_a_long_facet_sends_its_first_values_and_the_rest_on_asking(synthe
     collapse = link(expanded, "Visa färre för region")
     assert "expand" not in collapse and boxes((await get(collapse)).text) == boxes(folded)
     refused = await get("/measures?expand=nope")
-    assert refused.status_code == 400 and "Okänt filter ”nope”" in refused.text
+    assert refused.status_code == 400 and "”nope” i expand" in refused.text and "theme (tema)" in refused.text
+
+
+async def test_a_page_past_the_last_says_so_and_leads_to_the_first(datasette):
+    total = (await datasette.client.get("/measures.json?q=robot")).json()["total"]
+    html = (await datasette.client.get("/measures?q=robot&page=2")).text
+    text = visible_text(html)
+    assert 0 < total <= 20 and f"{total} åtgärder" in text and "motsvarar" not in text
+    assert "Sidan 2 finns inte: träffarna ryms på 1 sida." in text
+    assert dict((words, href) for href, words in links_with_text(html))["Till första sidan"] == "/measures?q=robot"
 
 
 async def test_search_page_sorts_and_pages(synthetic_datasette):

@@ -174,7 +174,10 @@ def parse_query(args) -> Query:
     expanded = tuple(dict.fromkeys(args.getlist("expand")))
     for facet in expanded:
         if facet not in SEARCH_FACETS.values:
-            raise BadQuery(f"Okänt filter ”{facet}”. Välj ett av: {', '.join(SEARCH_FACETS.values)}.")
+            groups = ", ".join(f"{key} ({SEARCH_FACETS.title(key).lower()})" for key in SEARCH_FACETS.values)
+            raise BadQuery(
+                f"”{facet}” i expand (visa alla värden i en filtergrupp) är ingen filtergrupp. Välj en av: {groups}."
+            )
     return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page), expanded)
 
 
@@ -200,7 +203,12 @@ def _facet_values(index: Index, facet: str, base: int, chosen: list) -> list:
         values.sort(key=lambda x: x["value"], reverse=True)
     else:
         values.sort(key=lambda x: sort_key(x["label"]))
-    return [x for x in values if x["count"] or x["chosen"]]
+    values = [x for x in values if x["count"] or x["chosen"]]
+    if len(values) > FOLDED_AFTER and facet not in _FIXED_ORDER and facet != "round":
+        # Folded away, the values after the first would look like values without hits: so the
+        # first shown are those with the most (alphabetical within a count). Rounds: latest first.
+        values.sort(key=lambda x: -x["count"])
+    return values
 
 
 async def run(index: Index, query: Query, found: list | None, rank=None, whole: bool = False) -> Result:
