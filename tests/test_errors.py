@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
+from .html import links_with_text
+
 ENGLISH = ("not found", "Cannot ", "must be", "Invalid", "no such", "syntax error", "took too long", "Traceback")
 
 
@@ -115,3 +117,17 @@ asyncio.run(main())
     logged = [line for line in lines if not line.startswith(("status", "VARNING"))]
     assert len(logged) == 4, lines
     assert "/bidrag/measures ?_sort=nope -> 400 DatasetteError: Cannot sort table by nope" in logged[0]
+
+
+@pytest.mark.parametrize(
+    "path, back",
+    [
+        ("/bidrag/measures?amount_granted__gte=abc&status=avslagen", "/bidrag/measures"),
+        ("/measures?q=robot&expand=nope", "/measures"),
+        ("/nope?x=1", None),  # a 404 has no page to go back to
+    ],
+)
+async def test_an_error_over_a_parameter_leads_back_to_the_page_without_any(datasette, path, back):
+    html = (await datasette.client.get(path)).text
+    links = dict((words, href) for href, words in links_with_text(html))
+    assert links.get("Tillbaka till sidan utan filter och val") == back

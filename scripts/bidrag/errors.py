@@ -89,6 +89,15 @@ class SaidInSwedish(BadRequest):
     """A visitor's mistake that our own code already explains in Swedish: shown as it is."""
 
 
+def _without_query(request, status: int) -> str | None:
+    """For a parameter the page could not take (400), the same page without any: the way back from
+    a typo in a filter. Only a path of this site ("//host" would leave it)."""
+    path = request.path
+    if status == 400 and request.query_string and path.startswith("/") and not path.startswith("//"):
+        return path
+    return None
+
+
 async def error_response(datasette, request, status: int, english: str = "", said: str | None = None) -> Response:
     """The Swedish error page, or Swedish JSON for a .json request; said is our own Swedish explanation."""
     message = said or swedish(english, status)
@@ -103,6 +112,7 @@ async def error_response(datasette, request, status: int, english: str = "", sai
             "status": status,
             "title": title(status),
             "error": message,
+            "without_query": _without_query(request, status),
             "urls": datasette.urls,
             "app_css_hash": datasette.app_css_hash(),
             "menu_links": lambda: [],
