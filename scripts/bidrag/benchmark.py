@@ -547,8 +547,9 @@ def report(results: list[dict], info: dict, concurrency: int, seconds: float) ->
         "every request (*unique*: varying filters, search terms or a `_nonce`, so no cache helps), and the "
         "unique addresses against a bare `datasette serve --immutable` on the same file (*bare*, where it serves "
         "the page), and through `bidrag serve --processes 2` (*balanced*: two processes behind nginx, as the "
-        "Docker image runs). *CPU* is the server's CPU time for one uncached request, one at a time. The load "
-        "generator runs on the same machine and takes CPU from the servers.",
+        "Docker image runs). *CPU* is the server's CPU time for one uncached request, one at a time (20 in a "
+        "row, from Linux's per-process CPU clock). The load generator runs on the same machine and takes CPU "
+        "from the servers.",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GiB; {info['os']}; Python "
         f"{info['python']}, SQLite {info['sqlite']}, Datasette {info['datasette']}.",
