@@ -6,6 +6,7 @@ publisher_identifier; it is never guessed, and until staff set it the catalogue 
 the server warns at start.
 """
 
+import functools
 import sys
 
 from datasette import Response, hookimpl
@@ -291,10 +292,16 @@ def _canonical(graph: Graph) -> Graph:
     return ordered
 
 
+@functools.cache
+def _warn_missing_identifier() -> None:
+    """Once a process: `bidrag publish` starts a Datasette for each release it smoke-tests."""
+    print(MISSING_IDENTIFIER, file=sys.stderr)
+
+
 @hookimpl
 def startup(datasette):
     if not config(datasette).get("publisher_identifier"):
-        print(MISSING_IDENTIFIER, file=sys.stderr)
+        _warn_missing_identifier()
 
 
 @hookimpl
