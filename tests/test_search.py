@@ -289,12 +289,16 @@ async def test_a_search_without_hits_offers_no_skip_link_to_them(datasette):
     assert "Till de 3 träffarna" in some
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=x", "sort=cheapest", "page=99999999"])
+@pytest.mark.parametrize(
+    "query", ["page=0", "page=x", "sort=cheapest", "page=99999999", "status=avslagna", "amount=huge"]
+)
 async def test_search_page_refuses_odd_parameters_in_swedish(datasette, query):
     response = await datasette.client.get(f"/measures?{query}")
     assert response.status_code == 400
     assert '<html lang="sv">' in response.text
-    assert re.search(r"Sidan|sortering", response.text)
+    assert re.search(r"Sidan|sortering|är inget värde för (status|beviljat belopp)", response.text)
+    # The download says it too: a typo is not an empty selection.
+    assert (await datasette.client.get(f"/measures.json?{query}")).status_code == 400
 
 
 async def test_decision_search_finds_decisions_by_their_measures(datasette):

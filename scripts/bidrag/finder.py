@@ -171,6 +171,12 @@ def parse_query(args) -> Query:
     page = args.get("page") or "1"
     if not page.isdigit() or not 1 <= int(page) <= 100_000:
         raise BadQuery(f"Sidan ”{page}” finns inte: ange ett heltal från 1.")
+    for facet, keys in _FIXED_ORDER.items():
+        # A fixed list (status, amount band): a value outside it is a typo, not an empty selection.
+        unknown = [v for v in chosen.get(facet, []) if v not in keys]
+        if unknown:
+            title = SEARCH_FACETS.title(facet).lower()
+            raise BadQuery(f"”{unknown[0]}” är inget värde för {title}. Välj bland: {', '.join(keys)}.")
     expanded = tuple(dict.fromkeys(args.getlist("expand")))
     for facet in expanded:
         if facet not in SEARCH_FACETS.values:
