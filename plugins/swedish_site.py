@@ -3,14 +3,16 @@ bidrag.schema), filter labels (metadata.yml, plugins: bidrag-site), kronor and d
 Babel's Swedish locale data).
 """
 
+import re
 from functools import lru_cache
 
 from datasette import hookimpl
 
 from bidrag import amount_filters, formatting
-from bidrag.schema import ENUMERATIONS, TABLES, labels
+from bidrag.schema import DATE, ENUMERATIONS, TABLES, labels
 
 _LABELS = labels()
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @lru_cache(maxsize=4096)  # a table page asks for each label several times (headings, sort, filters)
@@ -24,6 +26,18 @@ def column_label(column: str, table: str | None = None) -> str:
 def _filter_labels(datasette) -> dict:
     """Read once per Datasette: a page asks for dozens and the metadata does not change."""
     return (datasette.plugin_config("bidrag-site") or {}).get("filter_labels") or {}
+
+
+def facet_label(table: str | None, column: str, value, label):
+    """A facet value as the site writes it elsewhere: a status by its title (Avslagen), a date in
+    words (11 november 2025); the link and the filter keep the stored value."""
+    if table in TABLES and column in TABLES[table].column_names and isinstance(value, str):
+        spec = TABLES[table].column(column)
+        if spec.values is not None and value in spec.values.values:
+            return spec.values.title(value)
+        if spec.kind is DATE and _ISO_DAY.fullmatch(value):
+            return formatting.long_date(value)
+    return label
 
 
 def _maybe(function):
@@ -56,5 +70,6 @@ def extra_template_vars(datasette, table):
         "label": lambda column, in_table=None: column_label(column, in_table or table),
         "filter_label": lambda key: filter_labels.get(key.removesuffix("__1"), key),
         "filter_value": lambda column, value: amount_filters.said(table, column, str(value)),
+        "facet_label": lambda column, value, label: facet_label(table, column, value, label),
         "rader": lambda count: f"{formatting.number(count)} {'rad' if count == 1 else 'rader'}",
     }

@@ -466,6 +466,17 @@ async def test_a_table_page_shows_each_text_once_and_lists_as_names(datasette):
     assert "<em>" not in first_row
 
 
+async def test_table_facets_read_as_the_site_writes_values(datasette):
+    """A status by its title and a date in words, as on the record pages; the links filter by the stored value."""
+    html = (await datasette.client.get("/bidrag/measures?_facet=status&_facet=decided_on")).text
+    facets = html[html.index('<section class="facet-results"') : html.index("</section>", html.index("facet-results"))]
+    links = dict((words, href) for href, words in links_with_text(facets))
+    assert "status=avslagen" in links["Avslagen"] and "decided_on=2025-11-11" in links["11 november 2025"]
+    assert ">avslagen<" not in facets and ">2025-11-11<" not in facets
+    chosen = (await datasette.client.get("/bidrag/measures?_facet=status&status=avslagen")).text
+    assert "<strong>Avslagen</strong>" in chosen and 'aria-label="Ta bort urvalet Avslagen"' in chosen
+
+
 async def test_the_filter_form_offers_each_text_once(datasette):
     """Filtering on a text's HTML finds markup, not words: the form offers the text (Skäl) only,
     unless a filter already chosen on the HTML needs its column to be shown."""
