@@ -477,6 +477,25 @@ async def test_table_facets_read_as_the_site_writes_values(datasette):
     assert "<strong>Avslagen</strong>" in chosen and 'aria-label="Ta bort urvalet Avslagen"' in chosen
 
 
+async def test_a_table_without_a_primary_key_names_its_link_column_in_swedish(datasette):
+    page = (await datasette.client.get("/bidrag/payments")).text
+    headings = re.findall(r'<th class="col-([A-Za-z_]+)"[^>]*>(.*?)</th>', page, re.S)
+    assert headings[0][0] == "Link" and visible_text(headings[0][1]) == "Rad"
+    assert ">Link<" not in page and 'content: "Link"' not in page
+
+
+async def test_a_theme_without_granted_measures_promises_no_good_examples(datasette, db):
+    themes = db.execute(
+        "select theme_id, measures_granted + measures_partly_granted from theme_totals order by theme_id"
+    ).fetchall()
+    assert {bool(n) for _, n in themes} == {True, False}
+    for theme, granted in themes:
+        html = (await datasette.client.get(f"/bidrag/themes/{theme}")).text
+        linked = f"/good_examples#{theme}" in parse(html).links
+        assert linked == bool(granted), theme
+        assert ("Inga goda exempel ännu" in visible_text(html)) == (not granted), theme
+
+
 async def test_the_filter_form_offers_each_text_once(datasette):
     """Filtering on a text's HTML finds markup, not words: the form offers the text (Skäl) only,
     unless a filter already chosen on the HTML needs its column to be shown."""

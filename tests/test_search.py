@@ -297,6 +297,8 @@ async def test_search_page_refuses_odd_parameters_in_swedish(datasette, query):
     assert response.status_code == 400
     assert '<html lang="sv">' in response.text
     assert re.search(r"Sidan|sortering|är inget värde för (status|beviljat belopp)", response.text)
+    if "status=" in query:
+        assert "rejected (avslagen)" in response.text  # the valid values, with their Swedish words
     # The download says it too: a typo is not an empty selection.
     assert (await datasette.client.get(f"/measures.json?{query}")).status_code == 400
 

@@ -89,12 +89,16 @@ class SaidInSwedish(BadRequest):
     """A visitor's mistake that our own code already explains in Swedish: shown as it is."""
 
 
+_DOWNLOAD_SUFFIX = re.compile(r"\.(excel\.csv|csv|json)$")
+
+
 def _without_query(request, status: int) -> str | None:
-    """For a parameter the page could not take (400), the same page without any: the way back from
-    a typo in a filter. Only a path of this site ("//host" would leave it)."""
+    """For a parameter the page could not take (400), the same page without any, the page itself for
+    a download (/measures for /measures.csv): the way back from a typo in a filter. Only a path of
+    this site ("//host" would leave it)."""
     path = request.path
     if status == 400 and request.query_string and path.startswith("/") and not path.startswith("//"):
-        return path
+        return _DOWNLOAD_SUFFIX.sub("", path) or "/"
     return None
 
 

@@ -64,10 +64,8 @@ DECISIONS = Kind(
     "and m.decision_id in (select value from json_each(:keys))",
 )
 KINDS = {k.name: k for k in (MEASURES, DECISIONS)}
-_FIXED_ORDER = {
-    "status": [key for key, _, _ in STATUSES.members],  # URL values are the ASCII keys
-    "amount": [key for key, _, _ in AMOUNT_BANDS.members],
-}
+_FIXED = {"status": STATUSES, "amount": AMOUNT_BANDS}  # facets whose values are a fixed list
+_FIXED_ORDER = {facet: [key for key, _, _ in e.members] for facet, e in _FIXED.items()}  # URL values: the keys
 
 
 _BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -176,7 +174,8 @@ def parse_query(args) -> Query:
         unknown = [v for v in chosen.get(facet, []) if v not in keys]
         if unknown:
             title = SEARCH_FACETS.title(facet).lower()
-            raise BadQuery(f"”{unknown[0]}” är inget värde för {title}. Välj bland: {', '.join(keys)}.")
+            valid = ", ".join(f"{key} ({said.lower()})" for key, _, said in _FIXED[facet].members)
+            raise BadQuery(f"”{unknown[0]}” är inget värde för {title}. Välj bland: {valid}.")
     expanded = tuple(dict.fromkeys(args.getlist("expand")))
     for facet in expanded:
         if facet not in SEARCH_FACETS.values:

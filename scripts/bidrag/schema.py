@@ -774,6 +774,7 @@ TABLES = {table.name: table for table in _TABLES}
 # Labels of columns that only queries produce (canned queries, joins on the site's pages).
 DERIVED_LABELS = {
     "rowid": "Radnummer",
+    "Link": "Rad",  # Datasette's first column of a table without a primary key: a link to the row
     "measure_id": "Åtgärd",
     "region_name": "Region",
     "reason_category_name": "Avslagsskäl",
