@@ -26,6 +26,7 @@ from bidrag.finder import (
     ranked,
     run,
     text_matches,
+    word_matches,
 )
 from bidrag.formatting import number
 from bidrag.schema import SEARCH_FACETS, STATUSES, TABLES
@@ -72,7 +73,9 @@ async def search_page(datasette, request):
         raise SaidInSwedish(str(problem)) from None
     database = datasette.get_database(DATABASE)
     index = await INDEXES.get(database, kind)
-    found = await database.execute_fn(lambda conn: text_matches(kind, conn, query.text))
+    found = word_matches(index, query.text)
+    if found is None:
+        found = await database.execute_fn(lambda conn: text_matches(kind, index, conn, query.text))
 
     def rank(keys, offset, limit):
         return database.execute_fn(lambda conn: ranked(kind, conn, query.text, keys, offset, limit))

@@ -6,17 +6,26 @@ selection is the AND across facets of the OR of the values chosen within each, i
 the Swedish full-text search (bidrag.search) finds. Each facet's counts leave out that facet's own
 choice, so the alternatives keep their counts; every count is one AND and one popcount, whatever the
 size of the data. Sorting by amount or date uses orders computed once; by relevance, FTS5's bm25.
+
+A search of plain words (bidrag.search.plain_words: robot, "hemsjukvård sensor") needs no SQL either:
+each process also keeps, per column of the full-text index, a bit set per word of the texts. The
+words containing a term are found in the vocabulary (one scan in C), and the records are the OR of
+their bit sets: the same records FTS5's trigrams find. Relevance ranks by where the terms are found,
+every term in the title first, then every term in title or reason, then the rest; newest decision
+first within each. FTS5 and its bm25 answer the other searches (phrases, other scripts).
 """
 
 import asyncio
+import bisect
 import json
+import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 
 from .formatting import sort_key
 from .schema import AMOUNT_BANDS, PAGE_SIZE, SEARCH_FACETS, STATUSES
-from .search import has_terms, match_expression
+from .search import MIN_TRIGRAM, has_terms, match_expression, plain_words, words
 
 FOLDED_AFTER = 12  # a facet shows this many values (and any chosen); the rest on asking (expand=facet)
 SORTS = {
@@ -35,6 +44,7 @@ class Kind:
     text_sql: str  # the text keys of the records the search finds, in no order
     ranked_sql: str  # the text keys best first, :limit from :offset; {restrict} to those among :keys
     restrict: str  # the condition for {restrict}
+    words_sql: str  # per measure, in order, its record's id and its texts in the full-text index
 
 
 _BM25 = "bm25(measures_fts, 10.0, 2.0, 1.0)"
@@ -48,6 +58,7 @@ MEASURES = Kind(
     {{restrict}} order by {_BM25}, rowid limit :limit offset :offset""",
     # "+": a plain rowid constraint would make FTS5 run the whole match once for every key
     "and +rowid in (select value from json_each(:keys))",
+    "select id, title, reason, conditions from measures order by id",
 )
 # A decision is found by the words of its measures, and ranked by its best measure.
 DECISIONS = Kind(
@@ -62,6 +73,7 @@ DECISIONS = Kind(
       where measures_fts match :match {{restrict}})
     select decision_id from hits group by decision_id order by min(score), decision_id limit :limit offset :offset""",
     "and m.decision_id in (select value from json_each(:keys))",
+    "select decision_id, title, reason, conditions from measures order by id",
 )
 KINDS = {k.name: k for k in (MEASURES, DECISIONS)}
 _FIXED = {"status": STATUSES, "amount": AMOUNT_BANDS}  # facets whose values are a fixed list
@@ -69,6 +81,13 @@ _FIXED_ORDER = {facet: [key for key, _, _ in e.members] for facet, e in _FIXED.i
 
 
 _BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def ordinals_of(mask: int) -> list:
+    """The ordinals in a bit set (not negative), lowest first, without a Python loop over them."""
+    flags = bin(mask)[:1:-1].encode().translate(_FLAGS)
+    return list(compress(range(len(flags)), flags))
 
 
 def mask_of(ordinals, size: int) -> int:
@@ -87,6 +106,10 @@ class Index:
     ordinal: dict  # record id -> ordinal
     text_keys: list  # ordinal -> the record's key in the full-text search
     by_text_key: dict  # that key -> ordinal
+    vocabulary: str  # every word of the texts, one per line, for finding those that contain a term
+    starts: list  # where each word of vocabulary begins
+    words: tuple  # per column of the full-text index: word -> bit set of the measures whose text has it
+    through: list | None  # measure -> the ordinal of its record (None: the records are the measures)
     masks: dict  # facet -> value -> bit set
     labels: dict  # facet -> value -> label
     orders: dict  # sort -> ordinals in that order
@@ -114,7 +137,26 @@ def build_index(kind: Kind, connection) -> Index:
     by_date = sorted(range(len(ids)), key=lambda i: rows[i][2], reverse=True)  # stable: ids ascending within a day
     by_amount = sorted(by_date, key=lambda i: rows[i][1], reverse=True)
     orders = {"date": by_date, "amount": by_amount}
-    return Index(ids, ordinal, text_keys, {k: i for i, k in enumerate(text_keys)}, masks, labels, orders)
+    by_text_key = {k: i for i, k in enumerate(text_keys)}
+    words_index = _word_index(kind, connection, ordinal)
+    return Index(ids, ordinal, text_keys, by_text_key, *words_index, masks, labels, orders)
+
+
+def _word_index(kind: Kind, connection, ordinal: dict) -> tuple:
+    """Words are counted per measure: a decision matches when one of its measures has every term."""
+    members, through = ({}, {}, {}), []
+    for number, (record_id, *texts) in enumerate(connection.execute(kind.words_sql)):
+        through.append(ordinal[record_id])
+        for column, text in zip(members, texts, strict=True):
+            for word in words(text):
+                column.setdefault(word, []).append(number)
+    by_word = tuple({w: mask_of(o, len(through)) for w, o in column.items()} for column in members)
+    vocabulary = sorted(set().union(*members))
+    starts = [0]
+    for word in vocabulary:
+        starts.append(starts[-1] + len(word) + 1)
+    identity = through == list(range(len(ordinal)))
+    return "\n".join(vocabulary), starts, by_word, None if identity else through
 
 
 @dataclass
@@ -187,6 +229,13 @@ def parse_query(args) -> Query:
 
 
 @dataclass
+class Matches:
+    mask: int  # the records the full-text search found
+    ordinals: list | None = None  # the same, from FTS5, to be ranked by bm25
+    tiers: tuple | None = None  # from the word index: disjoint bit sets of the matches, best first
+
+
+@dataclass
 class Result:
     total: int
     ids: list  # the records of the page (or of the whole selection), in order
@@ -216,14 +265,14 @@ def _facet_values(index: Index, facet: str, base: int, chosen: list) -> list:
     return values
 
 
-async def run(index: Index, query: Query, found: list | None, rank=None, whole: bool = False) -> Result:
-    """The selection for query; found are the text keys the full-text search matched (None: no search).
+async def run(index: Index, query: Query, found: Matches | None, rank=None, whole: bool = False) -> Result:
+    """The selection for query; found is what the full-text search matched (None: no search).
 
-    await rank(keys, offset, limit), for sorting by relevance, gives the best of the selected keys in order.
+    await rank(keys, offset, limit), for sorting by relevance matches not ranked yet, gives the best
+    of the selected text keys in order.
     """
     size = len(index.ids)
-    matched = range(size) if found is None else [index.by_text_key[k] for k in found]
-    text = index.everything if found is None else mask_of(matched, size)
+    text = index.everything if found is None else found.mask
     per_facet = {f: _or(index.masks.get(f, {}).get(v, 0) for v in values) for f, values in query.chosen.items()}
     selection = text
     for mask in per_facet.values():
@@ -232,11 +281,16 @@ async def run(index: Index, query: Query, found: list | None, rank=None, whole: 
     total = selection.bit_count()
     start = 0 if whole else (query.page - 1) * PAGE_SIZE
     limit = total if whole else PAGE_SIZE
-    if query.effective_sort == "relevance":
+    if query.effective_sort == "relevance" and found.tiers is not None:
+        tiers = [tier & selection for tier in found.tiers]
+        ordinals = _take_tiers(index.orders["date"], tiers, size, start, start + limit)
+    elif query.effective_sort == "relevance":
         # Restricted to the selection only when a facet narrows it: the restriction has a cost of its own.
         # Read from the matches, not from every record (at 100x a search matches a tenth of them).
         selected = (
-            None if selection == text else [index.text_keys[o] for o in _take(matched, selection, size, 0, total)]
+            None
+            if selection == text
+            else [index.text_keys[o] for o in _take(found.ordinals, selection, size, 0, total)]
         )
         ordinals = [index.by_text_key[k] for k in await rank(selected, start, limit)] if total else []
     else:
@@ -279,11 +333,53 @@ def _take(order, selection: int, size: int, start: int, stop: int) -> list:
     return taken
 
 
-def text_matches(kind: Kind, connection, text: str) -> list | None:
-    """Text keys of the records the full-text search finds for text; None when text has no terms."""
+def _take_tiers(order, tiers: list, size: int, start: int, stop: int) -> list:
+    """_take over the tiers one after the other, as if they were one selection in that order."""
+    taken = []
+    for tier in tiers:
+        count = tier.bit_count()
+        if start < count and stop > 0:
+            taken += _take(order, tier, size, max(start, 0), min(stop, count))
+        start, stop = start - count, stop - count
+    return taken
+
+
+def word_matches(index: Index, text: str) -> Matches | None:
+    """The records whose texts hold every term of text, from the word index; None when text is not
+    plain words (FTS5's part: text_matches)."""
+    terms = plain_words(text)
+    if terms is None:
+        return None
+    measures = -1  # every measure, whatever their number
+    title = reason = every = measures
+    for term in terms:
+        found = [_or(column.get(w, 0) for w in _containing(index, term)) for column in index.words]
+        title &= found[0]
+        reason &= found[0] | found[1]
+        every &= found[0] | found[1] | found[2]
+    if index.through is not None:  # a decision in the best tier of its measures
+        size = len(index.ids)
+        title, reason, every = (
+            mask_of(map(index.through.__getitem__, ordinals_of(m)), size) for m in (title, reason, every)
+        )
+    return Matches(every, tiers=(title, reason & ~title, every & ~reason))
+
+
+def _containing(index: Index, term: str) -> list:
+    """The words of the vocabulary that contain term; a term too short for trigrams only as a whole word."""
+    if len(term) < MIN_TRIGRAM:
+        return [term]
+    positions = (m.start() for m in re.finditer(re.escape(term), index.vocabulary))
+    numbers = dict.fromkeys(bisect.bisect_right(index.starts, p) - 1 for p in positions)
+    return [index.vocabulary[index.starts[n] : index.starts[n + 1] - 1] for n in numbers]
+
+
+def text_matches(kind: Kind, index: Index, connection, text: str) -> Matches | None:
+    """The records FTS5 finds for text; None when text has no terms."""
     if not has_terms(text):
         return None
-    return [r[0] for r in connection.execute(kind.text_sql, {"match": match_expression(text)})]
+    ordinals = [index.by_text_key[k] for (k,) in connection.execute(kind.text_sql, {"match": match_expression(text)})]
+    return Matches(mask_of(ordinals, len(index.ids)), ordinals=ordinals)
 
 
 def ranked(kind: Kind, connection, text: str, keys: list | None, offset: int, limit: int) -> list:

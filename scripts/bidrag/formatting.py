@@ -14,6 +14,8 @@ _SORT = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "�
 @lru_cache(maxsize=8192)  # the same amounts recur on every page; Babel's formatting is not free
 def number(value) -> str:
     """34870000 -> '34 870 000' with no-break spaces."""
+    if type(value) is int:  # as Babel writes it, at a fiftieth of the cost: a page writes hundreds
+        return f"{value:,}".replace(",", "\u00a0")
     return format_decimal(value, locale=LOCALE)
 
 
