@@ -159,6 +159,16 @@ async def test_public_read_only_settings(datasette):
     assert (await datasette.client.get("/bidrag/measures.json?_trace=1")).json().get("_trace") is None
 
 
+async def test_the_published_file_is_read_through_a_memory_map(datasette, built_db):
+    database = datasette.get_database("bidrag")
+    mapped = (await database.execute("pragma mmap_size")).first()[0]
+    assert mapped >= built_db.stat().st_size
+    # Visitor SQL gets the same map and cannot turn it off for the site's pages: its pragmas are refused.
+    response = await datasette.client.get("/bidrag.json?sql=" + quote("pragma mmap_size = 0"))
+    assert response.status_code == 400
+    assert (await database.execute("pragma mmap_size")).first()[0] == mapped
+
+
 def test_serve_arguments_run_the_same_site_through_datasettes_cli(project, built_db):
     """`bidrag serve` hands these arguments to `datasette serve`; --get runs one request with them."""
     arguments = serve_arguments(project, "127.0.0.1", 8001, built_db)
