@@ -17,6 +17,7 @@ from rdflib import namespace as ns
 from bidrag.build import build_database
 from bidrag.calendar import calendar_text, calendar_text_apart
 from bidrag.dataset import load_dataset
+from bidrag.memo import ReleaseMemo
 from bidrag.project import Project
 from bidrag.publish import Site
 from bidrag.schema import TABLES
@@ -300,12 +301,17 @@ async def test_per_theme_and_per_region_feeds(published):
         assert response.status_code == 404 and "Sidan finns inte" in response.text, path
 
 
-async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, monkeypatch):
+@pytest.mark.parametrize("sent", ["whole", "streamed"])
+async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, monkeypatch, sent):
+    """Kept whole in memory once asked for (up to WHOLE_BYTES), or streamed chunk by chunk."""
     from datasette.plugins import pm
 
     datasette, db = published
     exports = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "exports.py")
     monkeypatch.setattr(exports, "_CHUNK", 97)  # many chunks: inflating across chunk boundaries
+    monkeypatch.setattr(exports, "_BODIES", ReleaseMemo())
+    if sent == "streamed":
+        monkeypatch.setattr(exports, "WHOLE_BYTES", 0)
     stored = db["downloads"].get("measures.csv")
     plain = await datasette.client.get("/exports/measures.csv", headers={"accept-encoding": "identity"})
     gzipped = await datasette.client.get("/exports/measures.csv", headers={"accept-encoding": "gzip"})
@@ -323,6 +329,9 @@ async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, mon
     again = await datasette.client.get("/exports/measures.csv", headers={"if-none-match": gzipped.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert "x-content-type-options" in again.headers
+    rowid = db.execute("select rowid from downloads where path = 'measures.csv'").fetchone()[0]
+    kept = [key for key in exports._BODIES.done if key[1] == rowid]
+    assert len(kept) == (2 if sent == "whole" else 0) and exports._BODIES.bytes <= exports._BODIES.max_bytes
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ decision_facets) once into one bit set per facet value: bit i is the i-th record
 selection is the AND across facets of the OR of the values chosen within each, intersected with what
 the Swedish full-text search (bidrag.search) finds. Each facet's counts leave out that facet's own
 choice, so the alternatives keep their counts; every count is one AND and one popcount, whatever the
-size of the data. Sorting by amount or date uses orders computed once; by relevance, FTS5's bm25.
+size of the data. Sorting by amount or date uses orders computed once; by relevance, see below.
 
 A search of plain words (bidrag.search.plain_words: robot, "hemsjukvård sensor") needs no SQL either:
 each process also keeps, per column of the full-text index, a bit set per word of the texts. The
