@@ -19,6 +19,7 @@ from bidrag.finder import (
     INDEXES,
     KINDS,
     PAGE_SIZE,
+    QUERY_LENGTH,
     SORTS,
     BadQuery,
     decode_list,
@@ -155,6 +156,7 @@ async def _render(datasette, request, kind, query, result, rows):
         },
         "clear": f"/{kind}",
         "first_number": (query.page - 1) * PAGE_SIZE + 1,
+        "query_length": QUERY_LENGTH,
     }
     return await datasette.render_template("search.html", context, request=request, view_name="search")
 
@@ -221,7 +223,12 @@ def _download(datasette, kind, output, query, result, rows):
     if output == "json":
         body = {
             "total": result.total,
-            "query": {"q": query.text, "sort": query.effective_sort, "chosen": query.chosen},
+            "query": {
+                "q": query.text,
+                "shortened": query.shortened,
+                "sort": query.effective_sort,
+                "chosen": query.chosen,
+            },
             "facets": [{"key": f["key"], "values": f["values"] + f["folded"]} for f in result.facets],
             "rows": [{k: row.get(k) for k, _ in _columns(kind)} for row in rows],
         }

@@ -329,6 +329,8 @@ async def test_a_download_is_the_stored_file_whole_gzipped_or_not(published, mon
     again = await datasette.client.get("/exports/measures.csv", headers={"if-none-match": gzipped.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert "x-content-type-options" in again.headers
+    anything = await datasette.client.get("/exports/measures.csv", headers={"if-none-match": "*"})
+    assert anything.status_code == 304 and anything.content == b""
     rowid = db.execute("select rowid from downloads where path = 'measures.csv'").fetchone()[0]
     kept = [key for key in exports._BODIES.done if key[1] == rowid]
     assert len(kept) == (2 if sent == "whole" else 0) and exports._BODIES.bytes <= exports._BODIES.max_bytes

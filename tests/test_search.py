@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import sqlite3
 from urllib.parse import urlencode
 
 import pytest
@@ -290,15 +291,17 @@ async def test_a_search_without_hits_offers_no_skip_link_to_them(datasette):
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=x", "sort=cheapest", "page=99999999", "status=avslagna", "amount=huge"]
+    "query", ["page=0", "page=x", "page=%C2%B2", "sort=cheapest", "page=99999999", "status=avslagna", "amount=huge"]
 )
 async def test_search_page_refuses_odd_parameters_in_swedish(datasette, query):
     response = await datasette.client.get(f"/measures?{query}")
     assert response.status_code == 400
     assert '<html lang="sv">' in response.text
-    assert re.search(r"Sidan|sortering|är inget värde för (status|beviljat belopp)", response.text)
+    assert re.search(r"Sidan ”.+” finns inte|sortering|är inget värde för (status|beviljat belopp)", response.text)
     if "status=" in query:
         assert "rejected (avslagen)" in response.text  # the valid values, with their Swedish words
+    if "sort=" in query:
+        assert "amount (beviljat belopp, störst först)" in response.text
     # The download says it too: a typo is not an empty selection.
     assert (await datasette.client.get(f"/measures.json?{query}")).status_code == 400
 
@@ -350,3 +353,47 @@ def test_search_page_in_a_browser_downloads_excel_with_swedish_headers(project, 
         assert [r[4] for r in rows[1:3]] == ["Delvis beviljad", "Beviljad"] and rows[1][6] == "19300000"
         assert {r[2] for r in rows[1:]} == {"Region Örebro län"}
         page.close()
+
+
+async def test_a_long_search_is_cut_after_its_last_whole_word_and_says_so(datasette, built_db):
+    with sqlite3.connect(built_db) as db:
+        reason = db.execute("select reason from measures where length(reason) > 400 limit 1").fetchone()[0]
+    text = " ".join(reason.split())
+    start = next(
+        i for i in range(len(text) - 210) if text[i + 199 : i + 201].isalpha() and (i == 0 or text[i - 1] == " ")
+    )
+    typed = text[start : start + 210]  # its 200th and 201st characters are in one word
+    response = await datasette.client.get("/measures", params={"q": typed})
+    text = visible_text(response.text)
+    assert "Sökningen var längre än 200 tecken och kortades efter sista hela ordet" in text
+    body = (await datasette.client.get("/measures.json", params={"q": typed})).json()
+    kept = body["query"]["q"]
+    assert body["query"]["shortened"] is True and len(kept) <= 200 and typed.startswith(kept)
+    assert typed[len(kept)] == " "  # a whole word kept, the partial one dropped
+    assert body["total"] >= 1  # the measure whose reason it is, found by the words kept
+    short = (await datasette.client.get("/measures.json", params={"q": "robot"})).json()["query"]
+    assert short["shortened"] is False
+
+
+@pytest.mark.parametrize("quotes", ["”{}”", "“{}”", "„{}“", "»{}»"])
+async def test_typographic_quotation_marks_make_a_phrase(datasette, quotes):
+    words = "mobilt vårdstöd"
+    phrase = (await datasette.client.get("/measures.json", params={"q": f'"{words}"'})).json()
+    typed = (await datasette.client.get("/measures.json", params={"q": quotes.format(words)})).json()
+    apart = (await datasette.client.get("/measures.json", params={"q": "vårdstöd mobilt"})).json()
+    reversed_phrase = (
+        await datasette.client.get("/measures.json", params={"q": quotes.format("vårdstöd mobilt")})
+    ).json()
+    assert [r["id"] for r in typed["rows"]] == [r["id"] for r in phrase["rows"]] != []
+    assert reversed_phrase["total"] == 0 < apart["total"]  # a phrase keeps its order; words apart do not
+
+
+async def test_a_search_is_read_as_composed_letters_without_control_characters(datasette):
+    composed = (await datasette.client.get("/measures.json", params={"q": "läkemedelsrobot"})).json()
+    decomposed = (await datasette.client.get("/measures.json", params={"q": "la\u0308kemedelsrobot"})).json()
+    assert decomposed["total"] == composed["total"] > 0
+    response = await datasette.client.get("/measures", params={"q": "robot\x00\x07"})
+    assert "\x00" not in response.text and "\x07" not in response.text
+    assert (await datasette.client.get("/measures.json", params={"q": "robot\x00"})).json()["query"]["q"] == "robot"
+    table = await table_search(datasette, "la\u0308kemedelsrobot")  # the same rules for ?_search=
+    assert {r["id"] for r in table} == {r["id"] for r in composed["rows"]}

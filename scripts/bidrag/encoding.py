@@ -28,4 +28,5 @@ def negotiated(request, tag: str) -> tuple[bool, dict, bool]:
     gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     etag = f'"{tag}{"-gzip" if gzipped else ""}"'
     headers = {"etag": etag, "vary": "accept-encoding", "cache-control": "public, max-age=300"}
-    return gzipped, headers, etag in request.headers.get("if-none-match", "")
+    held = request.headers.get("if-none-match", "")
+    return gzipped, headers, held.strip() == "*" or etag in held  # "*": any version of it (RFC 9110)

@@ -25,9 +25,10 @@ from itertools import compress, repeat
 
 from .formatting import sort_key
 from .schema import AMOUNT_BANDS, PAGE_SIZE, SEARCH_FACETS, STATUSES
-from .search import MIN_TRIGRAM, has_terms, match_expression, plain_words, words
+from .search import MIN_TRIGRAM, clean_query, has_terms, match_expression, plain_words, words
 
 FOLDED_AFTER = 12  # a facet shows this many values (and any chosen); the rest on asking (expand=facet)
+QUERY_LENGTH = 200  # characters of a search kept, cut after the last whole word
 SORTS = {
     "relevance": "Relevans",
     "date": "Beslutsdatum, senaste först",
@@ -166,6 +167,7 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     expanded: tuple = ()  # the facets shown with all their values
+    shortened: bool = False  # the search as typed was longer than QUERY_LENGTH
 
     @property
     def effective_sort(self) -> str:
@@ -203,13 +205,17 @@ def _key(facet: str, value: str) -> str:
 
 def parse_query(args) -> Query:
     """A Query from the request's parameters (Datasette's MultiParams or a dict of lists)."""
-    text = " ".join((args.get("q") or "").split())[:200]
+    text = clean_query(args.get("q"))
+    shortened = len(text) > QUERY_LENGTH
+    if shortened:  # a word cut in two would search for a part of it ("verksamheter" as "ve")
+        text = text[: QUERY_LENGTH + 1].rsplit(" ", 1)[0][:QUERY_LENGTH]
     chosen = {f: list(dict.fromkeys(_key(f, v) for v in args.getlist(f) if v)) for f in SEARCH_FACETS.values}
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
-        raise BadQuery(f"Okänd sortering ”{sort}”. Välj en av: {', '.join(SORTS)}.")
+        named = ", ".join(f"{key} ({title.lower()})" for key, title in SORTS.items())
+        raise BadQuery(f"Okänd sortering ”{sort}”. Välj en av: {named}.")
     page = args.get("page") or "1"
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= 100_000:
         raise BadQuery(f"Sidan ”{page}” finns inte: ange ett heltal från 1.")
     for facet, keys in _FIXED_ORDER.items():
         # A fixed list (status, amount band): a value outside it is a typo, not an empty selection.
@@ -225,7 +231,7 @@ def parse_query(args) -> Query:
             raise BadQuery(
                 f"”{facet}” i expand (visa alla värden i en filtergrupp) är ingen filtergrupp. Välj en av: {groups}."
             )
-    return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page), expanded)
+    return Query(text, {f: v for f, v in chosen.items() if v}, sort, int(page), expanded, shortened)
 
 
 @dataclass

@@ -8,12 +8,15 @@ trigrams and can only match the whole word.
 """
 
 import re
+import unicodedata
 
 TOKENIZER = "trigram"
 MIN_TRIGRAM = 3
 _WORD = re.compile(r"\w+")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+# Quotation marks as Swedish (”…”, »…»), English (“…”) and German („…“) write them: each makes a phrase.
+_QUOTES = str.maketrans(dict.fromkeys("”“„»«", '"'))
 
 
 def _short_word(word: str) -> str:
@@ -28,10 +31,17 @@ def index_text(text: str | None) -> str | None:
     return f"{text} {' '.join(short)}" if short else text
 
 
+def clean_query(query: str | None) -> str:
+    """The query as typed, composed (NFC: ä as one character, as the texts have it), without control
+    characters and with runs of white space as one space."""
+    text = unicodedata.normalize("NFC", query or "")
+    return " ".join("".join(c if unicodedata.category(c)[0] != "C" else " " for c in text).split())
+
+
 def _terms(query: str | None) -> list:
     """The query's terms: quoted phrases whole, the rest word by word, without edge punctuation."""
     terms = []
-    for quoted, bare in _TERM.findall(query or ""):
+    for quoted, bare in _TERM.findall(clean_query(query).translate(_QUOTES)):
         term = " ".join(_EDGE_PUNCTUATION.sub("", quoted if quoted else bare).split())
         if term:
             terms.append(term)
