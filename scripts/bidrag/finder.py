@@ -111,6 +111,7 @@ class Index:
     starts: list  # where each word of vocabulary begins
     words: tuple  # per column of the full-text index: word -> bit set of the measures whose text has it
     through: list | None  # measure -> the ordinal of its record (None: the records are the measures)
+    record_words: tuple  # as words, but of the records (the same as words when they are the measures)
     masks: dict  # facet -> value -> bit set
     labels: dict  # facet -> value -> label
     orders: dict  # sort -> ordinals in that order
@@ -156,8 +157,12 @@ def _word_index(kind: Kind, connection, ordinal: dict) -> tuple:
     starts = [0]
     for word in vocabulary:
         starts.append(starts[-1] + len(word) + 1)
-    identity = through == list(range(len(ordinal)))
-    return "\n".join(vocabulary), starts, by_word, None if identity else through
+    if through == list(range(len(ordinal))):
+        return "\n".join(vocabulary), starts, by_word, None, by_word
+    by_record = tuple(
+        {w: mask_of(map(through.__getitem__, o), len(ordinal)) for w, o in column.items()} for column in members
+    )
+    return "\n".join(vocabulary), starts, by_word, through, by_record
 
 
 @dataclass
@@ -356,14 +361,19 @@ def word_matches(index: Index, text: str) -> Matches | None:
     terms = plain_words(text)
     if terms is None:
         return None
-    measures = -1  # every measure, whatever their number
-    title = reason = every = measures
+    # One term: a decision has it where one of its measures has it, so the decisions' own bit sets
+    # answer. Several: they must be in one measure, so the measures' bit sets, mapped to decisions.
+    by_measure = len(terms) > 1 and index.through is not None
+    title = reason = every = -1  # every record, whatever their number
     for term in terms:
-        found = [_or(column.get(w, 0) for w in _containing(index, term)) for column in index.words]
+        found = [
+            _or(column.get(w, 0) for w in _containing(index, term))
+            for column in (index.words if by_measure else index.record_words)
+        ]
         title &= found[0]
         reason &= found[0] | found[1]
         every &= found[0] | found[1] | found[2]
-    if index.through is not None:  # a decision in the best tier of its measures
+    if by_measure:  # a decision in the best tier of its measures
         size = len(index.ids)
         title, reason, every = (
             mask_of(map(index.through.__getitem__, ordinals_of(m)), size) for m in (title, reason, every)
