@@ -38,22 +38,20 @@ async def _stored(datasette, path: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def _whole(rowid: int, gzipped: bool):
-    def read(connection) -> bytes:
-        with connection.blobopen(downloads.TABLE, "body_gzip", rowid, readonly=True) as blob:
-            body = blob.read()
-        return body if gzipped else zlib.decompress(body, wbits=31)
+def _chunk(rowid: int, offset: int = 0, size: int = -1):
+    """Reads size bytes of the stored gzip from offset (-1: to the end) on a connection."""
 
-    return read
-
-
-def _chunk(rowid: int, offset: int):
     def read(connection) -> bytes:
         with connection.blobopen(downloads.TABLE, "body_gzip", rowid, readonly=True) as blob:
             blob.seek(offset)
-            return blob.read(_CHUNK)
+            return blob.read(size)
 
     return read
+
+
+def _whole(rowid: int, gzipped: bool):
+    read = _chunk(rowid)
+    return lambda connection: read(connection) if gzipped else zlib.decompress(read(connection), wbits=31)
 
 
 async def table_csv(datasette, request):
@@ -95,7 +93,7 @@ class _Download:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         inflate = None if self.gzipped else zlib.decompressobj(wbits=31)
         for offset in range(0, self.stored["gzip_size"], _CHUNK):
-            read = _chunk(self.stored["rowid"], offset)
+            read = _chunk(self.stored["rowid"], offset, _CHUNK)
             if inflate is None:
                 body = await self.database.execute_fn(read)
             else:
